@@ -1,0 +1,104 @@
+# ped — build, test, install. GNU make.
+#
+#   make              build bin/ped-* and build/libped.a
+#   make test         all tests; last line "N passed, N failed"
+#   make asan-test    the same tests against an ASan+UBSan build
+#   make bench        benchmarks against reference tools
+#   make install      PREFIX=/usr/local (binaries, man pages, pipeline)
+#   make deps         install missing Debian (and npm) packages
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+BUILD	?= build
+BIN	?= bin
+
+CC	?= cc
+OPT	?= -O2 -g
+CFLAGS	?= $(OPT)
+PED_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon -MMD -MP
+
+TOOLS	:= $(notdir $(wildcard tools/*))
+PROGS	:= $(addprefix $(BIN)/ped-,$(TOOLS))
+LIB	:= $(BUILD)/libped.a
+LIB_SRC	:= $(wildcard common/*.c)
+LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+
+# A tool may add libraries in tools/NAME/tool.mk: NAME_LDLIBS = -lcurl
+$(foreach t,$(TOOLS),$(eval $(t)_LDLIBS :=))
+-include $(wildcard tools/*/tool.mk)
+# Libraries the unit tests of common/ may need.
+COMMON_LDLIBS ?= -lcsv
+
+.PHONY: all test unit asan-test bench install uninstall clean deps demo check-style
+all: $(PROGS) $(LIB)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(PED_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+define tool_rule
+$(BIN)/ped-$(1): $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard tools/$(1)/*.c)) $(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+$(BUILD)/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(COMMON_LDLIBS)
+
+unit: $(UNIT)
+
+test: all unit
+	@PED_BIN=$(abspath $(BIN)) PED_UNIT=$(abspath $(BUILD)/unit) tests/run
+
+asan-test:
+	$(MAKE) BUILD=build/asan BIN=build/asan/bin \
+	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' test
+
+bench: all
+	@tests/bench/run
+
+demo: all
+	@scripts/demo.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	for t in $(TOOLS); do \
+	    install -m 755 $(BIN)/ped-$$t $(DESTDIR)$(BINDIR)/ped-$$t && \
+	    install -m 644 tools/$$t/ped-$$t.1 $(DESTDIR)$(MANDIR)/man1/; \
+	done
+	if [ -f scripts/pipeline.sh ]; then \
+	    install -m 755 scripts/pipeline.sh $(DESTDIR)$(BINDIR)/ped-pipeline && \
+	    install -m 644 scripts/ped-pipeline.1 $(DESTDIR)$(MANDIR)/man1/; \
+	fi
+
+uninstall:
+	for t in $(TOOLS); do \
+	    rm -f $(DESTDIR)$(BINDIR)/ped-$$t $(DESTDIR)$(MANDIR)/man1/ped-$$t.1; \
+	done
+	rm -f $(DESTDIR)$(BINDIR)/ped-pipeline $(DESTDIR)$(MANDIR)/man1/ped-pipeline.1
+
+clean:
+	rm -rf $(BUILD) $(BIN)
+
+# Banned calls: no atoi, sprintf, strcpy, gets (see STYLE.md).
+check-style:
+	@! grep -nE '\<(atoi|atol|sprintf|vsprintf|strcpy|strcat|gets)\(' \
+	    common/*.[ch] tools/*/*.[ch] tests/unit/*.c
+
+deps:
+	@scripts/deps.sh
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)
+-include $(wildcard $(BUILD)/tools/*/*.d)

@@ -1,0 +1,97 @@
+/* Messages in the err(3) style: "prog: message[: strerror]". */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+static const char *progname = "ped";
+
+void
+set_progname(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	slash = strrchr(argv0, '/');
+	progname = slash != NULL ? slash + 1 : argv0;
+}
+
+const char *
+get_progname(void)
+{
+	return progname;
+}
+
+static void
+vmessage(int errnum, const char *fmt, va_list ap)
+{
+	/* stdout may hold buffered output; keep messages after it. */
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	if (errnum != 0)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void
+die_errno(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int errnum = errno;
+
+	va_start(ap, fmt);
+	vmessage(errnum, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+die_data(const char *name, unsigned long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %s:%lu: ", progname, name, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_DATA);
+}
+
+void
+warn_errno(const char *fmt, ...)
+{
+	va_list ap;
+	int errnum = errno;
+
+	va_start(ap, fmt);
+	vmessage(errnum, fmt, ap);
+	va_end(ap);
+}
+
+void
+warn_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(0, fmt, ap);
+	va_end(ap);
+}

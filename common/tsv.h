@@ -1,0 +1,46 @@
+/*
+ * The normalised TSV: "period<TAB>sensor_id<TAB>sensor_name<TAB>count",
+ * with \t \n \r \\ escaped in sensor_name. Reading, escaping, writing.
+ */
+#ifndef PED_TSV_H
+#define PED_TSV_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lineio.h"
+#include "period.h"
+
+#define TSV_HEADER	"period\tsensor_id\tsensor_name\tcount"
+#define TSV_NFIELDS	4
+
+struct tsv_record {
+	struct period	 period;
+	const char	*period_text;
+	size_t		 period_len;
+	uint64_t	 sensor_id;
+	const char	*name;		/* unescaped; not NUL-terminated */
+	size_t		 name_len;
+	uint64_t	 count;
+};
+
+typedef void	 tsv_record_fn(const struct tsv_record *rec,
+		    const struct line_reader *lr, void *arg);
+
+/*
+ * Splits line at tabs into at most max fields; returns how many there
+ * are (possibly more than max, of which only max are stored).
+ */
+size_t	 tsv_split(char *line, size_t len, char *fields[], size_t lens[],
+	    size_t max);
+/* Undoes the escapes in place; returns -1 on a bad escape. */
+int	 tsv_unescape(char *s, size_t *len);
+/* Writes s with \t \n \r \\ escaped. */
+void	 tsv_put_escaped(FILE *fp, const char *s, size_t len);
+/*
+ * Reads records from path ("-" is stdin), calling fn for each. Lines
+ * equal to TSV_HEADER are skipped. A malformed line is fatal (exit 65).
+ */
+void	 tsv_read(const char *path, tsv_record_fn *fn, void *arg);
+
+#endif

@@ -1,0 +1,23 @@
+# Shared set-up for the bats tests: assertion libraries, tools on PATH,
+# fixtures. Load with: load helper
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$TESTS_DIR/.." && pwd)"
+DATA="$TESTS_DIR/data"
+PED_BIN="${PED_BIN:-$ROOT/bin}"
+PATH="$PED_BIN:$PATH"
+export LC_ALL=C
+# Keep a developer's own AWS settings out of the tests.
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+# tsv LINE... : writes each argument as one line, with "|" turned into TAB.
+tsv() {
+	local l
+	for l in "$@"; do
+		printf '%s\n' "${l//|/$'\t'}"
+	done
+}
