@@ -1,0 +1,3 @@
+build/common/htab.o: common/htab.c common/htab.h common/xalloc.h
+common/htab.h:
+common/xalloc.h:

@@ -1,0 +1,3 @@
+build/common/lineio.o: common/lineio.c common/err.h common/lineio.h
+common/err.h:
+common/lineio.h:

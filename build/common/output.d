@@ -1,0 +1,3 @@
+build/common/output.o: common/output.c common/err.h common/output.h
+common/err.h:
+common/output.h:
