@@ -1,0 +1,42 @@
+/*
+ * Byte sources ped-fetch reads: a file, stdin, or an HTTP(S) URL, with
+ * gzip undone transparently. The CSV/JSON readers pull bytes through
+ * source->read and never know where they come from.
+ */
+#ifndef PED_FETCH_SOURCE_H
+#define PED_FETCH_SOURCE_H
+
+#include <stddef.h>
+
+struct fetch_options {
+	const char	*cacert;		/* --cacert FILE, or NULL */
+	long		 connect_timeout;	/* --connect-timeout SECS, 0: default */
+	long		 max_time;		/* --max-time SECS, 0: no limit */
+	unsigned	 retries;		/* --retries N, default 5 */
+	int		 progress;		/* -1 auto (stderr a tty), 0 off, 1 on */
+	int		 quiet;			/* -q */
+	int		 verbose;		/* -v */
+};
+
+struct source {
+	const char	*name;		/* path, "<stdin>" or URL, for messages */
+	/*
+	 * Reads up to n bytes into buf; returns 0 only at the end of the
+	 * data. A failure is fatal: "ped-fetch: NAME: reason", exit 1.
+	 */
+	size_t		(*read)(struct source *src, void *buf, size_t n);
+	void		(*close)(struct source *src);
+	long long	 size;		/* total bytes when known, else -1 */
+	long long	 consumed;	/* raw bytes read from the origin so far */
+};
+
+/* Dispatches on spec: "-" or NULL stdin, http(s):// URL, else a path. */
+struct source	*source_open(const char *spec, const struct fetch_options *o);
+struct source	*source_open_file(const char *path);
+struct source	*source_open_http(const char *url,
+		    const struct fetch_options *o);
+/* Wraps src so reads return the gunzipped bytes. */
+struct source	*source_gunzip(struct source *src);
+void		 source_close(struct source *src);
+
+#endif
