@@ -33,6 +33,9 @@ $(foreach t,$(TOOLS),$(eval $(t)_LDLIBS :=))
 # Libraries the unit tests of common/ may need.
 COMMON_LDLIBS ?= -lcsv
 
+# Keep the unit tests' objects: they are intermediates of a pattern rule.
+.SECONDARY:
+
 .PHONY: all test unit asan-test bench install uninstall clean deps demo check-style
 all: $(PROGS) $(LIB)
 
@@ -62,7 +65,7 @@ test: all unit
 	@PED_BIN=$(abspath $(BIN)) PED_UNIT=$(abspath $(BUILD)/unit) tests/run
 
 asan-test:
-	$(MAKE) BUILD=build/asan BIN=build/asan/bin \
+	PED_ASAN=1 $(MAKE) BUILD=build/asan BIN=build/asan/bin \
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' test
 

@@ -9,15 +9,20 @@
 
 static const char *progname = "ped";
 
+/*
+ * Shortens argv0 in place to its base name, so that getopt(3), which
+ * prints argv[0], says "ped-agg:" like every other message.
+ */
 void
-set_progname(const char *argv0)
+set_progname(char *argv0)
 {
-	const char *slash;
+	char *slash;
 
 	if (argv0 == NULL || *argv0 == '\0')
 		return;
-	slash = strrchr(argv0, '/');
-	progname = slash != NULL ? slash + 1 : argv0;
+	if ((slash = strrchr(argv0, '/')) != NULL)
+		memmove(argv0, slash + 1, strlen(slash + 1) + 1);
+	progname = argv0;
 }
 
 const char *

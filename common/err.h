@@ -12,7 +12,8 @@ enum {
 	EXIT_DATA = 65		/* bad input data */
 };
 
-void		 set_progname(const char *argv0);
+/* Call first in main: set_progname(argv[0]); argv[0] becomes the base name. */
+void		 set_progname(char *argv0);
 const char	*get_progname(void);
 
 /* "prog: message: strerror(errno)" then exit(status). */

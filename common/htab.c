@@ -96,7 +96,7 @@ grow(struct htab *t)
 	free(old);
 }
 
-size_t *
+struct htab_slot *
 htab_put(struct htab *t, const void *key, size_t keylen, int *isnew)
 {
 	uint64_t h = htab_hash(key, keylen);
@@ -113,10 +113,10 @@ htab_put(struct htab *t, const void *key, size_t keylen, int *isnew)
 		s->value = 0;
 		t->len++;
 	}
-	return &s->value;
+	return s;
 }
 
-size_t *
+struct htab_slot *
 htab_get(const struct htab *t, const void *key, size_t keylen)
 {
 	struct htab_slot *s;
@@ -124,7 +124,7 @@ htab_get(const struct htab *t, const void *key, size_t keylen)
 	if (t->cap == 0)
 		return NULL;
 	s = find(t, htab_hash(key, keylen), key, keylen);
-	return s->key != NULL ? &s->value : NULL;
+	return s->key != NULL ? s : NULL;
 }
 
 void

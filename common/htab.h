@@ -27,12 +27,15 @@ struct htab {
 
 void	 htab_init(struct htab *t);
 /*
- * Finds key, inserting it with value 0 when absent (*isnew set to 1).
- * Returns a pointer to its value, valid until the next insertion.
+ * Finds key, inserting a copy of it with value 0 when absent (*isnew
+ * set to 1). Returns its slot, valid until the next insertion; the
+ * slot's key copy (NUL-terminated) lives as long as the table.
  */
-size_t	*htab_put(struct htab *t, const void *key, size_t keylen, int *isnew);
-/* Returns a pointer to key's value, or NULL. */
-size_t	*htab_get(const struct htab *t, const void *key, size_t keylen);
+struct htab_slot *htab_put(struct htab *t, const void *key, size_t keylen,
+		    int *isnew);
+/* Returns key's slot, or NULL. */
+struct htab_slot *htab_get(const struct htab *t, const void *key,
+		    size_t keylen);
 void	 htab_free(struct htab *t);
 /* The 64-bit hash the table uses (exposed for tests). */
 uint64_t htab_hash(const void *key, size_t len);

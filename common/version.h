@@ -5,6 +5,8 @@
 #define PED_VERSION	"0.1.0"
 
 /* Prints "prog (ped) VERSION" on stdout and exits 0 after a checked close. */
-void	print_version(void);
+#include <stdnoreturn.h>
+
+noreturn void print_version(void);
 
 #endif

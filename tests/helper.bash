@@ -21,3 +21,24 @@ tsv() {
 		printf '%s\n' "${l//|/$'\t'}"
 	done
 }
+
+# Debian's bats-assert 2.0 predates assert_stderr: provide it when missing.
+# assert_stderr [--partial|--regexp] [EXPECTED]   (compares $stderr)
+if ! declare -F assert_stderr >/dev/null; then
+	assert_stderr() {
+		local mode=exact expected
+		case ${1:-} in
+		--partial) mode=partial; shift ;;
+		--regexp) mode=regexp; shift ;;
+		esac
+		expected=${1-}
+		case $mode in
+		exact) [[ $stderr == "$expected" ]] ;;
+		partial) [[ $stderr == *"$expected"* ]] ;;
+		regexp) [[ $stderr =~ $expected ]] ;;
+		esac && return 0
+		batslib_print_kv_single_or_multi 8 \
+		    "expected ($mode)" "$expected" 'stderr' "$stderr" |
+		    batslib_decorate 'stderr differs' | fail
+	}
+fi

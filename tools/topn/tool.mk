@@ -1,0 +1,1 @@
+topn_LDLIBS = -lcsv
