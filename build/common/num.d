@@ -1,3 +1,0 @@
-build/common/num.o: common/num.c common/err.h common/num.h
-common/err.h:
-common/num.h:

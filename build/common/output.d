@@ -1,3 +1,0 @@
-build/common/output.o: common/output.c common/err.h common/output.h
-common/err.h:
-common/output.h:

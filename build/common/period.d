@@ -1,2 +1,0 @@
-build/common/period.o: common/period.c common/period.h
-common/period.h:
