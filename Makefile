@@ -19,7 +19,8 @@ CFLAGS	?= $(OPT)
 PED_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon -MMD -MP
 
-TOOLS	:= $(notdir $(wildcard tools/*))
+# A tool is a folder tools/NAME holding its main file NAME.c.
+TOOLS	:= $(foreach d,$(wildcard tools/*),$(if $(wildcard $(d)/$(notdir $(d)).c),$(notdir $(d))))
 PROGS	:= $(addprefix $(BIN)/ped-,$(TOOLS))
 LIB	:= $(BUILD)/libped.a
 LIB_SRC	:= $(wildcard common/*.c)
