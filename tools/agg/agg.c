@@ -33,8 +33,17 @@ struct name {
 	size_t		 len;
 };
 
+/* Sensor ids below this get a one-entry cache of their last group. */
+#define RECENT_MAX	4096
+
+struct recent {
+	uint64_t	 key;
+	size_t		 group;		/* index + 1; 0: none yet */
+};
+
 struct agg {
 	enum period_kind by;
+	struct recent	 recent[RECENT_MAX];
 	struct htab	 groups_by_key;	/* (period key, sensor) -> group */
 	struct group	*groups;
 	size_t		 ngroups, capgroups;
@@ -111,6 +120,7 @@ add_record(const struct tsv_record *rec, const struct line_reader *lr,
 	struct period p;
 	struct group *g;
 	struct htab_slot *slot;
+	struct recent *rc;
 	uint64_t k[2], at;
 	int isnew;
 
@@ -121,8 +131,14 @@ add_record(const struct tsv_record *rec, const struct line_reader *lr,
 		    period_kind_name(agg->by));
 	k[0] = period_key(&p);
 	k[1] = rec->sensor_id;
-	slot = htab_put(&agg->groups_by_key, k, sizeof(k), &isnew);
 	at = period_instant(&rec->period);
+	/* Time-ordered input hits the same group many rows in a row. */
+	rc = k[1] < RECENT_MAX ? &agg->recent[k[1]] : NULL;
+	if (rc != NULL && rc->group != 0 && rc->key == k[0]) {
+		g = &agg->groups[rc->group - 1];
+		goto add;
+	}
+	slot = htab_put(&agg->groups_by_key, k, sizeof(k), &isnew);
 	if (isnew) {
 		if (agg->ngroups == agg->capgroups) {
 			agg->capgroups = agg->capgroups ? agg->capgroups * 2 :
@@ -139,6 +155,11 @@ add_record(const struct tsv_record *rec, const struct line_reader *lr,
 		g->name = intern_name(agg, rec->name, rec->name_len);
 	} else
 		g = &agg->groups[slot->value];
+	if (rc != NULL) {
+		rc->key = k[0];
+		rc->group = (size_t)(g - agg->groups) + 1;
+	}
+add:
 	if (rec->count > PED_INT_MAX - g->count)
 		die_data(lr->name, lr->lineno, "count overflow: sensor %llu "
 		    "sums past %lld", (unsigned long long)g->sensor,
