@@ -62,10 +62,11 @@ $(BUILD)/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o $(LIB)
 
 unit: $(UNIT)
 
-test: all unit
+test: deps
+	@$(MAKE) --no-print-directory all unit
 	@PED_BIN=$(abspath $(BIN)) PED_UNIT=$(abspath $(BUILD)/unit) tests/run
 
-asan-test:
+asan-test: deps
 	PED_ASAN=1 $(MAKE) BUILD=build/asan BIN=build/asan/bin \
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' test
@@ -73,7 +74,8 @@ asan-test:
 bench: all
 	@tests/bench/run
 
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
 install: all
