@@ -31,37 +31,45 @@ static const unsigned coarser[PERIOD_NKINDS] = {
 	[PERIOD_MONTHNAME] = 1u << PERIOD_MONTHNAME,
 };
 
-static int
-is_leap(unsigned y)
+int
+period_is_leap(unsigned y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static unsigned
-days_in_month(unsigned y, unsigned m)
+unsigned
+period_days_in_month(unsigned y, unsigned m)
 {
 	static const unsigned char dim[13] = {
 		0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
 
-	return m == 2 && is_leap(y) ? 29 : dim[m];
+	if (m < 1 || m > 12)
+		return 0;
+	return m == 2 && period_is_leap(y) ? 29 : dim[m];
 }
 
-/* ISO weekday, 1 = Monday, from the civil-from-days algorithm. */
-static unsigned
-weekday_of(unsigned y, unsigned m, unsigned d)
+/* Howard Hinnant's days_from_civil. */
+int64_t
+period_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
-	long yy = (long)y - (m <= 2);
-	long era = (yy >= 0 ? yy : yy - 399) / 400;
-	long yoe = yy - era * 400;
-	long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	long days = era * 146097 + doe - 719468;	/* 0 = 1970-01-01 */
-	long wd = (days + 3) % 7;			/* 1970-01-01: Thursday */
+	int64_t era, yoe, doy, doe;
 
-	if (wd < 0)
-		wd += 7;
-	return (unsigned)wd + 1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+unsigned
+period_weekday(unsigned y, unsigned m, unsigned d)
+{
+	/* 1970-01-01 was a Thursday. */
+	int64_t wd = (period_days_from_civil(y, m, d) + 3) % 7;
+
+	return (unsigned)(wd < 0 ? wd + 7 : wd) + 1;
 }
 
 static int
@@ -139,9 +147,9 @@ period_parse(const char *s, size_t len, struct period *p)
 		return -1;
 	}
 	if (len >= 10) {
-		if (p->day < 1 || p->day > days_in_month(p->year, p->month))
+		if (p->day < 1 || p->day > period_days_in_month(p->year, p->month))
 			return -1;
-		p->weekday = weekday_of(p->year, p->month, p->day);
+		p->weekday = period_weekday(p->year, p->month, p->day);
 	}
 	return 0;
 }
@@ -273,5 +281,5 @@ period_from_key(uint64_t key, struct period *p)
 	p->day = (unsigned)(key >> 8 & 0xff);
 	p->hour = (unsigned)(key & 0xff);
 	if (p->day != 0)
-		p->weekday = weekday_of(p->year, p->month, p->day);
+		p->weekday = period_weekday(p->year, p->month, p->day);
 }

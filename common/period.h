@@ -50,6 +50,14 @@ size_t		 period_format(const struct period *p, char buf[PERIOD_BUFSZ]);
  */
 uint64_t	 period_key(const struct period *p);
 void		 period_from_key(uint64_t key, struct period *p);
+/* Calendar arithmetic (proleptic Gregorian) shared with the parsers. */
+int		 period_is_leap(unsigned year);
+unsigned	 period_days_in_month(unsigned year, unsigned month);
+/* Days since 1970-01-01 (negative before). */
+int64_t		 period_days_from_civil(int64_t year, unsigned month,
+		    unsigned day);
+/* ISO weekday of a date: 1 = Monday .. 7 = Sunday. */
+unsigned	 period_weekday(unsigned year, unsigned month, unsigned day);
 /* Orders calendar periods by their start, across kinds (month < its days). */
 uint64_t	 period_instant(const struct period *p);
 

@@ -52,10 +52,8 @@ static struct keeper *keeper_for(struct topn *, uint64_t);
 static int	 entry_better(const struct entry *, const struct entry *);
 static int	 entry_cmp(const void *, const void *);
 static int	 keeper_cmp(const void *, const void *);
-static void	 write_tsv(const struct keeper *, const struct entry *,
-		    uint64_t);
-static void	 write_csv(const struct keeper *, const struct entry *,
-		    uint64_t);
+static void	 write_row(const struct keeper *, const struct entry *,
+		    uint64_t, int);
 static void	 write_field(const char *, size_t);
 static void	 free_topn(struct topn *);
 static noreturn void usage(int);
@@ -129,10 +127,7 @@ main(int argc, char *argv[])
 		for (j = 0, rank = 1; j < k->len; j++) {
 			if (j > 0 && k->e[j].count != k->e[j - 1].count)
 				rank = j + 1;
-			if (csv)
-				write_csv(k, &k->e[j], rank);
-			else
-				write_tsv(k, &k->e[j], rank);
+			write_row(k, &k->e[j], rank, csv);
 		}
 		check_stdout();
 	}
@@ -254,33 +249,27 @@ keeper_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
+/*
+ * One output row: TSV with the name escaped, or RFC 4180 CSV with CRLF
+ * line ends and the name quoted by libcsv when it needs it.
+ */
 static void
-write_tsv(const struct keeper *k, const struct entry *e, uint64_t rank)
+write_row(const struct keeper *k, const struct entry *e, uint64_t rank,
+    int csv)
 {
-	char pbuf[PERIOD_BUFSZ];
+	char pbuf[PERIOD_BUFSZ], sep = csv ? ',' : '\t';
 	struct period p;
 
 	period_from_key(k->key, &p);
 	fwrite(pbuf, 1, period_format(&p, pbuf), stdout);
-	printf("\t%llu\t%llu\t", (unsigned long long)rank,
-	    (unsigned long long)e->sensor);
-	tsv_put_escaped(stdout, e->name, e->name_len);
-	printf("\t%llu\n", (unsigned long long)e->count);
-}
-
-/* RFC 4180: CRLF line ends, fields quoted by libcsv when they need it. */
-static void
-write_csv(const struct keeper *k, const struct entry *e, uint64_t rank)
-{
-	char pbuf[PERIOD_BUFSZ];
-	struct period p;
-
-	period_from_key(k->key, &p);
-	fwrite(pbuf, 1, period_format(&p, pbuf), stdout);
-	printf(",%llu,%llu,", (unsigned long long)rank,
-	    (unsigned long long)e->sensor);
-	write_field(e->name, e->name_len);
-	printf(",%llu\r\n", (unsigned long long)e->count);
+	printf("%c%llu%c%llu%c", sep, (unsigned long long)rank, sep,
+	    (unsigned long long)e->sensor, sep);
+	if (csv)
+		write_field(e->name, e->name_len);
+	else
+		tsv_put_escaped(stdout, e->name, e->name_len);
+	printf("%c%llu%s", sep, (unsigned long long)e->count,
+	    csv ? "\r\n" : "\n");
 }
 
 static void
