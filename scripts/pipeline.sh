@@ -109,8 +109,9 @@ table() {	# table PERIOD N OUT
 	set +e
 	ped-agg -b "$1" --no-header | ped-topn -n "$2" --csv >"$work/$3"
 	local s=("${PIPESTATUS[@]}")
-	[ "${s[0]}" -eq 0 ] || { echo "$prog: stage ped-agg -b $1 failed (exit ${s[0]})" >&2; return 1; }
+	# The downstream failure first: it is what made ped-agg see SIGPIPE.
 	[ "${s[1]}" -eq 0 ] || { echo "$prog: stage ped-topn -n $2 (by $1) failed (exit ${s[1]})" >&2; return 1; }
+	[ "${s[0]}" -eq 0 ] || { echo "$prog: stage ped-agg -b $1 failed (exit ${s[0]})" >&2; return 1; }
 }
 
 seed_tables() {	# seed_tables PERIOD COLUMN SUFFIX

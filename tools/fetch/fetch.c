@@ -1,0 +1,458 @@
+/*
+ * ped-fetch: read the City of Melbourne pedestrian counts in any of the
+ * shapes they were published in (legacy Socrata CSV and SODA CSV/JSON,
+ * three Opendatasoft generations, gzip or not, from a file, stdin or a
+ * URL) and write the normalised TSV of common/tsv.h.
+ *
+ * Nothing is silently lost: a row that cannot be converted stops the
+ * run (exit 65) unless --skip-bad, which skips it and says so.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "fetch.h"
+#include "num.h"
+#include "output.h"
+#include "progress.h"
+#include "source.h"
+#include "version.h"
+#include "xalloc.h"
+
+#define SHOWN_BAD	5	/* skipped rows quoted verbatim */
+#define VERBATIM_MAX	200	/* bytes of a skipped row quoted */
+#define SNIFF_MAX	4096
+
+struct fetch {
+	struct fetch_options	 o;
+	enum schema		 schema;
+	enum container		 container;
+	int			 skip_bad;
+	struct source		*src;
+	struct emitter		*em;
+	unsigned long long	 read, skipped;
+	char			 sniff[SNIFF_MAX];	/* sniffed */
+	size_t			 sniffpos, snifflen;
+	char			 numbuf[NCOLS][32];	/* numbers */
+};
+
+static void	 parse_options(struct fetch *, int, char *[], int *);
+static size_t	 input_read(void *, void *, size_t);
+static enum container sniff(struct fetch *);
+static void	 run_csv(struct fetch *);
+static void	 run_json(struct fetch *);
+static int	 convert(struct fetch *, const struct row *, char *);
+static void	 bad_row(struct fetch *, unsigned long, const char *,
+		    const char *);
+static noreturn void data_error(struct fetch *, unsigned long,
+		    const char *);
+static void	 finish(struct fetch *);
+static noreturn void usage(int);
+
+static const struct option longopts[] = {
+	{ "cacert",		required_argument,	NULL, 'C' },
+	{ "connect-timeout",	required_argument,	NULL, 'T' },
+	{ "format",		required_argument,	NULL, 'F' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "max-time",		required_argument,	NULL, 'M' },
+	{ "no-header",		no_argument,		NULL, 'H' },
+	{ "progress",		no_argument,		NULL, 'P' },
+	{ "retries",		required_argument,	NULL, 'R' },
+	{ "skip-bad",		no_argument,		NULL, 'S' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+int
+main(int argc, char *argv[])
+{
+	struct fetch *f = xcalloc(1, sizeof(*f));
+	enum container container;
+	int header = 1;
+
+	set_progname(argv[0]);
+	output_init();
+	parse_options(f, argc, argv, &header);
+	f->src = source_open(argv[optind], &f->o);
+	progress_start(f->src, &f->o);
+	container = sniff(f);
+	if (f->container == CONTAINER_AUTO)
+		f->container = container;
+	f->em = emit_new(header);
+	if (f->container == CONTAINER_JSON)
+		run_json(f);
+	else
+		run_csv(f);
+	progress_end();
+	emit_flush(f->em);
+	finish(f);
+	emit_free(f->em);
+	source_close(f->src);
+	free(f);
+	close_stdout();
+	return EXIT_OK;
+}
+
+static void
+parse_options(struct fetch *f, int argc, char *argv[], int *header)
+{
+	int ch;
+
+	f->o.retries = 5;
+	f->o.progress = -1;
+	while ((ch = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			f->o.cacert = optarg;
+			break;
+		case 'F':
+			if (schema_from_name(optarg, &f->schema,
+			    &f->container) != 0)
+				die(EXIT_USAGE,
+				    "--format: unknown format \"%s\"", optarg);
+			break;
+		case 'H':
+			*header = 0;
+			break;
+		case 'M':
+			f->o.max_time = (long)option_uint("--max-time",
+			    "seconds", optarg, 1, 1000000);
+			break;
+		case 'P':
+			f->o.progress = 1;
+			break;
+		case 'R':
+			f->o.retries = (unsigned)option_uint("--retries",
+			    "count", optarg, 0, 100);
+			break;
+		case 'S':
+			f->skip_bad = 1;
+			break;
+		case 'T':
+			f->o.connect_timeout = (long)option_uint(
+			    "--connect-timeout", "seconds", optarg, 1, 1000000);
+			break;
+		case 'h':
+			usage(EXIT_OK);
+		case 'q':
+			f->o.quiet = 1;
+			break;
+		case 'v':
+			f->o.verbose = 1;
+			break;
+		case 'V':
+			print_version();
+		default:
+			usage(EXIT_USAGE);
+		}
+	}
+	if (argc - optind > 1)
+		usage(EXIT_USAGE);
+	if (f->o.quiet)
+		f->o.progress = 0;
+}
+
+/* The readers' byte source: the sniffed bytes, then the source. */
+static size_t
+input_read(void *ctx, void *buf, size_t n)
+{
+	struct fetch *f = ctx;
+	size_t r;
+
+	if (f->sniffpos == f->snifflen)
+		return f->src->read(f->src, buf, n);
+	r = f->snifflen - f->sniffpos < n ? f->snifflen - f->sniffpos : n;
+	memcpy(buf, f->sniff + f->sniffpos, r);
+	f->sniffpos += r;
+	return r;
+}
+
+/*
+ * Reads up to the first byte that is not white space (or the BOM): '['
+ * or '{' is JSON, anything else CSV. Nothing at all is an error: an
+ * empty download must not pass for an empty dataset.
+ */
+static enum container
+sniff(struct fetch *f)
+{
+	static const char bom[] = "\xef\xbb\xbf";
+	size_t i = 0, r;
+
+	for (;;) {
+		for (; i < f->snifflen; i++) {
+			char c = f->sniff[i];
+
+			if (c == '[' || c == '{')
+				return CONTAINER_JSON;
+			if (c != ' ' && c != '\t' && c != '\r' && c != '\n' &&
+			    (i >= 3 || c != bom[i]))
+				return CONTAINER_CSV;
+		}
+		if (f->snifflen == SNIFF_MAX)
+			return CONTAINER_CSV;
+		r = f->src->read(f->src, f->sniff + f->snifflen,
+		    SNIFF_MAX - f->snifflen);
+		if (r == 0)
+			break;
+		f->snifflen += r;
+	}
+	progress_end();
+	die(EXIT_DATA, "%s: empty input", f->src->name);
+}
+
+/* Quotes a CSV row back, as far as VERBATIM_MAX bytes. */
+static void
+csv_verbatim(const struct csv_field *fl, size_t n, char delim, char *out)
+{
+	size_t i, j, o = 0;
+
+	for (i = 0; i < n && o < VERBATIM_MAX; i++) {
+		int q = memchr(fl[i].s, delim, fl[i].len) != NULL ||
+		    memchr(fl[i].s, '"', fl[i].len) != NULL ||
+		    memchr(fl[i].s, '\n', fl[i].len) != NULL;
+
+		if (i > 0)
+			out[o++] = delim;
+		if (q)
+			out[o++] = '"';
+		for (j = 0; j < fl[i].len && o < VERBATIM_MAX; j++) {
+			if (fl[i].s[j] == '"')
+				out[o++] = '"';
+			out[o++] = fl[i].s[j] == '\n' ? ' ' : fl[i].s[j];
+		}
+		if (q)
+			out[o++] = '"';
+	}
+	out[o] = '\0';
+	if (o >= VERBATIM_MAX)
+		memcpy(out + o, "...", 4);
+}
+
+static void
+csv_header(struct fetch *f, struct csv_reader *r, struct schema_map *m)
+{
+	struct csv_field *fl;
+	size_t n;
+	char why[WHY_SIZE];
+	int rc;
+
+	if ((rc = csv_reader_next(r, &fl, &n)) == 0) {
+		progress_end();
+		die(EXIT_DATA, "%s: empty input", f->src->name);
+	}
+	if (rc < 0 || schema_detect(fl, n, f->schema, m, why) != 0)
+		data_error(f, csv_reader_line(r),
+		    rc < 0 ? csv_reader_error(r) : why);
+	f->schema = m->schema;
+}
+
+static void
+run_csv(struct fetch *f)
+{
+	struct csv_reader *r = csv_reader_new(input_read, f, 0);
+	struct schema_map m;
+	struct csv_field *fl;
+	struct row row;
+	size_t n;
+	char why[WHY_SIZE], text[VERBATIM_MAX + 8];
+	int c, rc;
+
+	csv_header(f, r, &m);
+	while ((rc = csv_reader_next(r, &fl, &n)) > 0) {
+		row.line = csv_reader_line(r);
+		if (n != m.width) {
+			snprintf(why, sizeof(why), "expected %zu fields, "
+			    "found %zu", m.width, n);
+			csv_verbatim(fl, n, csv_reader_delim(r), text);
+			f->read++;
+			bad_row(f, row.line, why, text);
+			continue;
+		}
+		for (c = 0; c < NCOLS; c++) {
+			row.f[c].s = m.col[c] >= 0 ? fl[m.col[c]].s : NULL;
+			row.f[c].len = m.col[c] >= 0 ? fl[m.col[c]].len : 0;
+		}
+		if (convert(f, &row, why) != 0) {
+			csv_verbatim(fl, n, csv_reader_delim(r), text);
+			bad_row(f, row.line, why, text);
+		}
+	}
+	if (rc < 0)
+		data_error(f, csv_reader_line(r), csv_reader_error(r));
+	csv_reader_free(r);
+}
+
+/* Takes a JSON value as text: strings, and numbers (ODS exports). */
+static int
+json_field(struct fetch *f, const cJSON *v, int c, struct csv_field *out)
+{
+	int len;
+
+	if (cJSON_IsString(v)) {
+		out->s = v->valuestring;
+		out->len = strlen(v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		len = snprintf(f->numbuf[c], sizeof(f->numbuf[c]), "%.17g",
+		    v->valuedouble);
+		out->s = f->numbuf[c];
+		out->len = (size_t)len;
+	} else if (!cJSON_IsNull(v))
+		return -1;
+	return 0;
+}
+
+/* The row of an object whose keys name columns of f->schema. */
+static int
+json_row(struct fetch *f, const cJSON *obj, struct row *row, char *why)
+{
+	const cJSON *v;
+	int c;
+
+	memset(row->f, 0, sizeof(row->f));
+	cJSON_ArrayForEach(v, obj) {
+		c = schema_column(f->schema, v->string, strlen(v->string));
+		if (c < 0 || row->f[c].s != NULL)
+			continue;
+		if (json_field(f, v, c, &row->f[c]) != 0) {
+			snprintf(why, WHY_SIZE, "bad value for \"%.64s\"",
+			    v->string);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The first object's keys decide the schema, as a CSV header does. */
+static void
+json_schema(struct fetch *f, const cJSON *obj, unsigned long line)
+{
+	struct csv_field *names;
+	struct schema_map m;
+	const cJSON *v;
+	size_t n = 0;
+	char why[WHY_SIZE];
+
+	names = xreallocarray(NULL, (size_t)cJSON_GetArraySize(obj) + 1,
+	    sizeof(*names));
+	cJSON_ArrayForEach(v, obj) {
+		names[n].s = v->string;
+		names[n++].len = strlen(v->string);
+	}
+	if (schema_detect(names, n, f->schema, &m, why) != 0) {
+		data_error(f, line, why);
+	}
+	free(names);
+	f->schema = m.schema;
+}
+
+static void
+json_verbatim(const cJSON *obj, char *out)
+{
+	char *s = cJSON_PrintUnformatted(obj);
+	size_t len = s ? strlen(s) : 0;
+
+	if (len > VERBATIM_MAX)
+		len = VERBATIM_MAX;
+	memcpy(out, s ? s : "", len);
+	out[len] = '\0';
+	if (len == VERBATIM_MAX)
+		memcpy(out + len, "...", 4);
+	free(s);
+}
+
+static void
+run_json(struct fetch *f)
+{
+	struct json_reader *j = json_reader_new(input_read, f);
+	struct row row;
+	cJSON *obj;
+	char why[WHY_SIZE], text[VERBATIM_MAX + 8];
+	int rc, first = 1;
+
+	while ((rc = json_reader_next(j, &obj)) > 0) {
+		row.line = json_reader_line(j);
+		if (first)
+			json_schema(f, obj, row.line);
+		first = 0;
+		if (json_row(f, obj, &row, why) != 0) {
+			f->read++;
+			json_verbatim(obj, text);
+			bad_row(f, row.line, why, text);
+		} else if (convert(f, &row, why) != 0) {
+			json_verbatim(obj, text);
+			bad_row(f, row.line, why, text);
+		}
+		cJSON_Delete(obj);
+	}
+	if (rc < 0) {
+		data_error(f, json_reader_line(j), json_reader_error(j));
+	}
+	json_reader_free(j);
+}
+
+/* Converts and writes a row; -1 with the reason in why. */
+static int
+convert(struct fetch *f, const struct row *row, char *why)
+{
+	struct record rec;
+
+	f->read++;
+	if (row_convert(f->schema, row, &rec, why) != 0)
+		return -1;
+	emit_record(f->em, &rec);
+	progress_tick(f->read);
+	return 0;
+}
+
+static void
+bad_row(struct fetch *f, unsigned long line, const char *why,
+    const char *text)
+{
+	if (!f->skip_bad)
+		data_error(f, line, why);
+	if (++f->skipped <= SHOWN_BAD && !f->o.quiet)
+		warn_msg("%s:%lu: %s, skipped: %s", f->src->name, line, why,
+		    text);
+}
+
+/* Ends the run at bad data, after the rows already converted. */
+static noreturn void
+data_error(struct fetch *f, unsigned long line, const char *why)
+{
+	progress_end();
+	if (f->em != NULL)
+		emit_flush(f->em);
+	die_data(f->src->name, line, "%s", why);
+}
+
+static void
+finish(struct fetch *f)
+{
+	if (!f->o.quiet && emit_dup_rows(f->em) > 0)
+		warn_msg("%s: %llu duplicate (period, sensor_id) keys in %llu "
+		    "rows, all emitted", f->src->name, emit_dup_keys(f->em),
+		    emit_dup_rows(f->em) + emit_dup_keys(f->em));
+	if (!f->o.quiet && f->skipped > 0)
+		warn_msg("%s: skipped %llu bad rows", f->src->name,
+		    f->skipped);
+	if (f->o.verbose) {
+		warn_msg("%s: format %s-%s", f->src->name,
+		    schema_name(f->schema),
+		    f->container == CONTAINER_JSON ? "json" : "csv");
+		emit_summary(f->em, f->read, f->skipped);
+	}
+}
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: ped-fetch [--format F] [--skip-bad] [-q] [-v] "
+	    "[--progress] [--cacert FILE]\n"
+	    "                 [--connect-timeout SECS] [--max-time SECS] "
+	    "[--retries N] [--no-header]\n"
+	    "                 [SOURCE]\n");
+	exit(status);
+}

@@ -1,0 +1,122 @@
+/*
+ * ped-fetch internals shared between its files: the schemas it knows,
+ * one input row as text fields, the converted record, the JSON object
+ * reader, the timestamp parsers and the TSV emitter.
+ */
+#ifndef PED_FETCH_FETCH_H
+#define PED_FETCH_FETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "csvread.h"
+#include "period.h"
+
+/* The dataset generations (DATASET.md sections 1 and 2). */
+enum schema {
+	SCHEMA_AUTO,
+	SCHEMA_SOCRATA,		/* Date_Time, Sensor_ID, Hourly_Counts */
+	SCHEMA_ODS2023,		/* SensingDateTime(Hour), LocationID */
+	SCHEMA_ODS		/* Location_ID, Sensing_Date, HourDay */
+};
+
+enum container {
+	CONTAINER_AUTO,
+	CONTAINER_CSV,
+	CONTAINER_JSON
+};
+
+/* The columns ped-fetch reads; every other column is ignored. */
+enum col {
+	COL_DATETIME,		/* Date_Time, SensingDateTime(Hour) */
+	COL_DATE,		/* Sensing_Date, with COL_HOUR */
+	COL_HOUR,
+	COL_ID,
+	COL_NAME,
+	COL_COUNT,
+	NCOLS
+};
+
+/* One input row: the text of each column, s NULL when absent. */
+struct row {
+	struct csv_field f[NCOLS];
+	unsigned long	 line;
+};
+
+struct schema_map {
+	enum schema	 schema;
+	int		 col[NCOLS];	/* CSV column index, or -1 */
+	size_t		 width;		/* fields in the header */
+};
+
+struct record {
+	struct period	 period;	/* an hour, Melbourne wall clock */
+	uint64_t	 sensor_id;
+	const char	*name;
+	size_t		 name_len;
+	uint64_t	 count;
+};
+
+#define WHY_SIZE	256		/* room for a reason message */
+
+/* schema.c */
+const char	*schema_name(enum schema s);
+int		 schema_from_name(const char *name, enum schema *s,
+		    enum container *c);
+/* Which column a header field or JSON key names in schema s, or -1. */
+int		 schema_column(enum schema s, const char *name, size_t len);
+/* Finds the schema of a header; 0, or -1 with the reason in why. */
+int		 schema_detect(const struct csv_field *names, size_t n,
+		    enum schema force, struct schema_map *m, char *why);
+/* Converts a row; 0, or -1 with the reason in why. */
+int		 row_convert(enum schema s, const struct row *r,
+		    struct record *out, char *why);
+
+/* timeparse.c */
+/* Date_Time / SensingDateTime in any shape -> Melbourne hour. */
+int		 time_parse_datetime(const char *s, size_t len,
+		    struct period *p);
+/* Sensing_Date plus HourDay -> Melbourne hour. */
+int		 time_parse_date_hour(const char *d, size_t dlen,
+		    const char *h, size_t hlen, struct period *p);
+
+/* json.c: the objects of a JSON array (or a stream of objects). */
+struct json_reader;
+struct json_reader *json_reader_new(csv_read_fn *rd, void *ctx);
+/* 1: *obj (free with cJSON_Delete), 0: end, -1: bad JSON. */
+int		 json_reader_next(struct json_reader *j, cJSON **obj);
+/* The line where the last object (or the error) began. */
+unsigned long	 json_reader_line(const struct json_reader *j);
+const char	*json_reader_error(const struct json_reader *j);
+void		 json_reader_free(struct json_reader *j);
+
+/* emit.c: the normalised TSV and the statistics -v reports. */
+struct emitter;
+struct emitter	*emit_new(int header);
+void		 emit_record(struct emitter *e, const struct record *r);
+/* Hands the buffered rows to stdout (before an error message). */
+void		 emit_flush(struct emitter *e);
+unsigned long long emit_rows(const struct emitter *e);
+unsigned long long emit_dup_rows(const struct emitter *e);
+unsigned long long emit_dup_keys(const struct emitter *e);
+/* "rows read ..." lines on stderr. */
+void		 emit_summary(const struct emitter *e,
+		    unsigned long long read, unsigned long long skipped);
+void		 emit_free(struct emitter *e);
+
+/* keyset.c: which (hour, sensor) keys were seen, memory bounded. */
+struct keyset;
+struct keyset	*keyset_new(void);
+/* 1 when new, 0 when seen before. */
+int		 keyset_add(struct keyset *k, uint64_t hour,
+		    uint64_t sensor);
+/* 1 when the key's first repeat: counts distinct duplicate keys. */
+int		 keyset_mark_dup(struct keyset *k, uint64_t hour,
+		    uint64_t sensor);
+/* Nonzero when a bound was hit and older keys were forgotten. */
+int		 keyset_forgot(const struct keyset *k);
+void		 keyset_free(struct keyset *k);
+
+#endif

@@ -1,0 +1,706 @@
+/*
+ * The HTTP(S) source: libcurl's multi interface driven from read(), so
+ * the parser streams while the body downloads and memory stays bounded
+ * by one small buffer. Retries with backoff, resumption with Range and
+ * If-Range, and messages that never show credentials.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "err.h"
+#include "num.h"
+#include "progress.h"
+#include "source.h"
+#include "version.h"
+#include "xalloc.h"
+
+#define BUF_SIZE	(64 * 1024)	/* four of libcurl's write chunks */
+#define MAX_REDIRS	10L
+#define BASE_MS		500		/* first backoff step */
+#define CAP_MS		30000		/* longest backoff step */
+#define RETRY_AFTER_MAX	300		/* seconds; a longer wait fails */
+#define STALL_SECS	60L		/* no byte for this long: retry */
+#define DEADLINE_SLACK	50		/* ms: a timeout this close is ours */
+#define VALIDATOR_MAX	256
+
+/* Why an attempt ended badly, for the message and the retry decision. */
+enum verdict {
+	V_NONE,
+	V_NO_RESUME,		/* a range request was not honoured */
+	V_STATUS		/* a final status that is not 2xx */
+};
+
+struct http {
+	struct source	 src;		/* first: what callers hold */
+	const struct fetch_options *o;
+	char		*url;
+	char		*safe;		/* url with secrets redacted */
+	CURLM		*multi;
+	CURL		*easy;
+	struct curl_slist *hdrs;
+	char		*buf;		/* body bytes not yet read */
+	size_t		 cap, off, len;
+	int		 paused;
+	int		 finished;	/* the body is complete */
+	long long	 got;		/* body bytes received, all attempts */
+	long long	 start;		/* got when this attempt began */
+	unsigned	 tries;		/* retries made */
+	long long	 deadline_ms;	/* monotonic; 0: no --max-time */
+	enum verdict	 verdict;
+	/* The current response, reset by each status line. */
+	long		 status;
+	char		 reason[64];
+	long		 retry_after;	/* seconds, -1 when absent */
+	long long	 range_start;	/* from Content-Range, -1 if none */
+	char		 etag[VALIDATOR_MAX];
+	char		 lastmod[VALIDATOR_MAX];
+	int		 ranges;	/* Accept-Ranges: bytes */
+	int		 encoded;	/* Content-Encoding, not identity */
+	/* From the response that began the body: what resuming needs. */
+	int		 can_resume;
+	char		 validator[VALIDATOR_MAX];
+	char		 errbuf[CURL_ERROR_SIZE];
+};
+
+static size_t	 http_read(struct source *, void *, size_t);
+static void	 http_close(struct source *);
+static void	 pump(struct http *);
+static void	 attempt_start(struct http *);
+static void	 attempt_done(struct http *, CURLcode);
+static noreturn void fail(struct http *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Query parameters whose values look like secrets: matched anywhere. */
+static const char *const secret_words[] = {
+	"token", "key", "secret", "pass", "pwd", "auth", "sig",
+	"credential", "session"
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+secret_name(const char *name, size_t len)
+{
+	size_t i, j, w;
+
+	for (i = 0; i < sizeof(secret_words) / sizeof(secret_words[0]); i++) {
+		w = strlen(secret_words[i]);
+		for (j = 0; j + w <= len; j++)
+			if (strncasecmp(name + j, secret_words[i], w) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns url with the userinfo and the values of token-like query
+ * parameters replaced by "***", for messages: a Socrata URL may carry
+ * $$app_token, a presigned one X-Amz-Signature.
+ */
+static char *
+redact(const char *url)
+{
+	const char *p, *auth, *end, *at, *q, *eq, *amp;
+	char *out, *o;
+
+	out = o = xmalloc(3 * strlen(url) + 4);
+	p = url;
+	if ((auth = strstr(p, "://")) != NULL) {
+		auth += 3;
+		end = auth + strcspn(auth, "/?#");
+		at = NULL;
+		for (q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+		memcpy(o, p, auth - p);
+		o += auth - p;
+		if (at != NULL) {
+			memcpy(o, "***", 3);
+			o += 3;
+			auth = at;
+		}
+		p = auth;
+	}
+	/* p: up to the query, copied as is. */
+	q = p + strcspn(p, "?#");
+	memcpy(o, p, q - p);
+	o += q - p;
+	p = q;
+	while (*p == '?' || *p == '&') {
+		*o++ = *p++;
+		end = p + strcspn(p, "&#");
+		amp = end;
+		eq = memchr(p, '=', end - p);
+		if (eq != NULL && secret_name(p, eq - p)) {
+			memcpy(o, p, eq + 1 - p);
+			o += eq + 1 - p;
+			memcpy(o, "***", 3);
+			o += 3;
+		} else {
+			memcpy(o, p, end - p);
+			o += end - p;
+		}
+		p = amp;
+	}
+	memcpy(o, p, strlen(p) + 1);
+	return out;
+}
+
+static void
+setopt_check(CURLcode cc, const char *what)
+{
+	if (cc != CURLE_OK)
+		die(EXIT_RUNTIME, "libcurl: %s: %s", what,
+		    curl_easy_strerror(cc));
+}
+
+/* Copies the header value after "Name:" without spaces or CRLF. */
+static void
+header_value(const char *v, size_t len, char *dst, size_t size)
+{
+	while (len > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)v[len - 1]))
+		len--;
+	if (len >= size)
+		len = 0;	/* too long to be a useful validator */
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3). */
+static long
+parse_retry_after(const char *s)
+{
+	char *end;
+	long v;
+	time_t t;
+
+	if (isdigit((unsigned char)*s)) {
+		v = strtol(s, &end, 10);
+		return *end == '\0' && v >= 0 ? v : -1;
+	}
+	if ((t = curl_getdate(s, NULL)) == -1)
+		return -1;
+	t -= time(NULL);
+	return t > 0 ? (long)t : 0;
+}
+
+static void
+response_reset(struct http *h, const char *line, size_t len)
+{
+	const char *sp;
+	char tmp[128];
+
+	h->status = 0;
+	h->reason[0] = '\0';
+	h->retry_after = -1;
+	h->range_start = -1;
+	h->etag[0] = h->lastmod[0] = '\0';
+	h->ranges = h->encoded = 0;
+	header_value(line, len, tmp, sizeof(tmp));
+	/* "HTTP/1.1 404 Not Found", "HTTP/2 404" */
+	if ((sp = strchr(tmp, ' ')) == NULL)
+		return;
+	h->status = strtol(sp + 1, NULL, 10);
+	if ((sp = strchr(sp + 1, ' ')) != NULL)
+		header_value(sp + 1, strlen(sp + 1), h->reason,
+		    sizeof(h->reason));
+}
+
+static int
+header_is(const char *line, size_t len, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+
+	if (len <= n || line[n] != ':' || strncasecmp(line, name, n) != 0)
+		return 0;
+	*val = line + n + 1;
+	return 1;
+}
+
+static void
+header_field(struct http *h, const char *line, size_t len)
+{
+	const char *v;
+	char tmp[VALIDATOR_MAX];
+	size_t vlen;
+
+	if (!header_is(line, len, "etag", &v) &&
+	    !header_is(line, len, "last-modified", &v) &&
+	    !header_is(line, len, "accept-ranges", &v) &&
+	    !header_is(line, len, "content-encoding", &v) &&
+	    !header_is(line, len, "content-range", &v) &&
+	    !header_is(line, len, "retry-after", &v))
+		return;
+	vlen = len - (v - line);
+	header_value(v, vlen, tmp, sizeof(tmp));
+	switch (tolower((unsigned char)line[0])) {
+	case 'e':
+		memcpy(h->etag, tmp, sizeof(tmp));
+		break;
+	case 'l':
+		memcpy(h->lastmod, tmp, sizeof(tmp));
+		break;
+	case 'a':
+		h->ranges = strcasecmp(tmp, "bytes") == 0;
+		break;
+	case 'r':
+		h->retry_after = parse_retry_after(tmp);
+		break;
+	default:	/* content-... */
+		if (tolower((unsigned char)line[8]) == 'e')
+			h->encoded = tmp[0] != '\0' &&
+			    strcasecmp(tmp, "identity") != 0;
+		else if (strncasecmp(tmp, "bytes ", 6) == 0)
+			h->range_start = strtoll(tmp + 6, NULL, 10);
+		break;
+	}
+}
+
+static size_t
+header_cb(char *line, size_t size, size_t n, void *arg)
+{
+	struct http *h = arg;
+
+	(void)size;
+	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0)
+		response_reset(h, line, n);
+	else
+		header_field(h, line, n);
+	return n;
+}
+
+/*
+ * The 2xx response that starts the body fixes what a resumption needs:
+ * a strong ETag (weak ones may not be used with If-Range) or else
+ * Last-Modified.
+ * Content-encoded bodies are never resumed: Range offsets count the
+ * encoded bytes while we count decoded ones, and a gzip stream cannot
+ * be decoded from its middle anyway.
+ */
+static void
+first_response(struct http *h)
+{
+	curl_off_t cl = -1;
+
+	if (h->etag[0] != '\0' && strncmp(h->etag, "W/", 2) != 0)
+		memcpy(h->validator, h->etag, sizeof(h->validator));
+	else
+		memcpy(h->validator, h->lastmod, sizeof(h->validator));
+	h->can_resume = h->ranges && !h->encoded && h->validator[0] != '\0';
+	curl_easy_getinfo(h->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	h->src.size = h->encoded || cl < 0 ? -1 : (long long)cl;
+}
+
+/* Judges the final response before its first body byte is kept. */
+static int
+response_ok(struct http *h)
+{
+	if (h->status < 200 || h->status > 299) {
+		h->verdict = V_STATUS;
+		return 0;
+	}
+	if (h->start == 0) {
+		first_response(h);
+		return 1;
+	}
+	/* A resumption: only a 206 for exactly our offset will do. */
+	if (h->status != 206 || h->range_start != h->got || h->encoded ||
+	    (h->etag[0] != '\0' && h->validator[0] == '"' &&
+	    strcmp(h->etag, h->validator) != 0)) {
+		h->verdict = V_NO_RESUME;
+		return 0;
+	}
+	return 1;
+}
+
+static size_t
+write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct http *h = arg;
+
+	(void)size;
+	if (h->got == h->start && h->verdict == V_NONE && !response_ok(h))
+		return 0;	/* aborts the transfer: a write error */
+	if (h->off > 0 && h->cap - h->len < n) {
+		memmove(h->buf, h->buf + h->off, h->len - h->off);
+		h->len -= h->off;
+		h->off = 0;
+	}
+	if (h->cap - h->len < n) {
+		if (h->len > 0) {
+			h->paused = 1;
+			return CURL_WRITEFUNC_PAUSE;
+		}
+		/* Never expected: a chunk larger than the whole buffer. */
+		h->buf = xreallocarray(h->buf, n, 1);
+		h->cap = n;
+	}
+	memcpy(h->buf + h->len, data, n);
+	h->len += n;
+	h->got += (long long)n;
+	h->src.consumed = h->got;
+	return n;
+}
+
+static void
+fail(struct http *h, const char *fmt, ...)
+{
+	char msg[CURL_ERROR_SIZE + 256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	progress_end();
+	die(EXIT_RUNTIME, "%s: %s", h->safe, msg);
+}
+
+static noreturn void
+timed_out(struct http *h)
+{
+	fail(h, "timed out after %ld s (--max-time)", h->o->max_time);
+}
+
+static noreturn void
+cannot_resume(struct http *h)
+{
+	fail(h, "connection lost after %lld bytes and the server cannot resume",
+	    h->got);
+}
+
+/* Errors worth another attempt: the network, not the request. */
+static int
+transient(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* PED_RETRY_BASE_MS shrinks the first step so tests retry quickly. */
+static long long
+base_ms(void)
+{
+	const char *e = getenv("PED_RETRY_BASE_MS");
+	uint64_t v;
+
+	if (e != NULL && parse_uint(e, strlen(e), CAP_MS, &v) == 0)
+		return (long long)v;
+	return BASE_MS;
+}
+
+/* Full jitter: uniform in [0, min(cap, base * 2^n)] (AWS, 2015). */
+static long long
+backoff_ms(unsigned n)
+{
+	long long step = base_ms();
+
+	while (n-- > 0 && step < CAP_MS)
+		step *= 2;
+	if (step > CAP_MS)
+		step = CAP_MS;
+	return step == 0 ? 0 : random() % (step + 1);
+}
+
+static void
+sleep_ms(long long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+static void
+retry(struct http *h, const char *why, long retry_after)
+{
+	long long delay;
+
+	if (h->tries >= h->o->retries) {
+		if (h->tries == 0)
+			fail(h, "%s", why);
+		fail(h, "%s (gave up after %u retries)", why, h->tries);
+	}
+	h->tries++;
+	delay = backoff_ms(h->tries);
+	if (retry_after > RETRY_AFTER_MAX)
+		fail(h, "%s, and the server asks to wait %ld s", why,
+		    retry_after);
+	if (retry_after >= 0)
+		delay = retry_after * 1000LL;
+	if (h->deadline_ms != 0 && now_ms() + delay >= h->deadline_ms)
+		timed_out(h);
+	if (h->o->verbose && !h->o->quiet) {
+		progress_end();
+		if (h->got > 0)
+			warn_msg("%s: %s, retry %u/%u in %.1fs from byte %lld",
+			    h->safe, why, h->tries, h->o->retries,
+			    delay / 1000.0, h->got);
+		else
+			warn_msg("%s: %s, retry %u/%u in %.1fs", h->safe, why,
+			    h->tries, h->o->retries, delay / 1000.0);
+	}
+	sleep_ms(delay);
+	attempt_start(h);
+}
+
+static void
+attempt_done(struct http *h, CURLcode cc)
+{
+	char why[CURL_ERROR_SIZE + 80];
+
+	curl_multi_remove_handle(h->multi, h->easy);
+	h->paused = 0;
+	/* Retries bound attempts that make no progress: a long download
+	 * over a link that drops now and then still completes. */
+	if (h->got > h->start)
+		h->tries = 0;
+	/* An empty body has not been judged by write_cb yet. */
+	if (h->verdict == V_NONE && cc == CURLE_OK &&
+	    (h->got > h->start || response_ok(h))) {
+		h->finished = 1;
+		return;
+	}
+	if (h->verdict == V_NO_RESUME)
+		cannot_resume(h);
+	if (h->verdict == V_STATUS) {
+		snprintf(why, sizeof(why), "HTTP %ld%s%s", h->status,
+		    h->reason[0] != '\0' ? " " : "", h->reason);
+		if (h->status == 429 || (h->status >= 500 && h->status <= 599))
+			retry(h, why, h->retry_after);
+		else
+			fail(h, "%s", why);
+		return;
+	}
+	if (cc == CURLE_OPERATION_TIMEDOUT && h->deadline_ms != 0 &&
+	    now_ms() >= h->deadline_ms - DEADLINE_SLACK)
+		timed_out(h);
+	snprintf(why, sizeof(why), "%s",
+	    h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(cc));
+	if (!transient(cc))
+		fail(h, "%s", why);
+	if (h->got > 0 && !h->can_resume)
+		cannot_resume(h);
+	retry(h, why, -1);
+}
+
+/*
+ * Starts (or restarts) the transfer. A restart after body bytes asks
+ * for the rest only, without compression so the offsets stay those of
+ * the first, identity-encoded response.
+ */
+static struct curl_slist *
+if_range(struct curl_slist *l, const char *validator)
+{
+	char hdr[VALIDATOR_MAX + 16];
+	struct curl_slist *n;
+
+	snprintf(hdr, sizeof(hdr), "If-Range: %s", validator);
+	if ((n = curl_slist_append(l, hdr)) == NULL)
+		die(EXIT_RUNTIME, "out of memory");
+	return n;
+}
+
+static void
+attempt_start(struct http *h)
+{
+	char range[32];
+	long long left;
+
+	h->start = h->got;
+	h->verdict = V_NONE;
+	h->status = 0;
+	h->errbuf[0] = '\0';
+	if (h->deadline_ms != 0) {
+		if ((left = h->deadline_ms - now_ms()) <= 0)
+			timed_out(h);
+		setopt_check(curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS,
+		    (long)left), "timeout");
+	}
+	if (h->got > 0) {
+		snprintf(range, sizeof(range), "%lld-", h->got);
+		curl_slist_free_all(h->hdrs);
+		h->hdrs = NULL;
+		h->hdrs = if_range(h->hdrs, h->validator);
+		setopt_check(curl_easy_setopt(h->easy, CURLOPT_RANGE, range),
+		    "range");
+		setopt_check(curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER,
+		    h->hdrs), "headers");
+		setopt_check(curl_easy_setopt(h->easy, CURLOPT_ACCEPT_ENCODING,
+		    NULL), "encoding");
+	}
+	if (curl_multi_add_handle(h->multi, h->easy) != CURLM_OK)
+		die(EXIT_RUNTIME, "libcurl: cannot add a transfer");
+}
+
+static void
+easy_setup(struct http *h)
+{
+	const struct fetch_options *o = h->o;
+	CURL *e = h->easy;
+
+	setopt_check(curl_easy_setopt(e, CURLOPT_URL, h->url), "url");
+	/* Neither the URL nor a redirect may reach file:// or others. */
+	setopt_check(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"),
+	    "protocols");
+	setopt_check(curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+	    "http,https"), "protocols");
+	setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L),
+	    "redirects");
+	setopt_check(curl_easy_setopt(e, CURLOPT_MAXREDIRS, MAX_REDIRS),
+	    "redirects");
+	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L), "tls");
+	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L), "tls");
+	if (o->cacert != NULL)
+		setopt_check(curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert),
+		    "cacert");
+	if (o->connect_timeout > 0)
+		setopt_check(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
+		    o->connect_timeout), "connect timeout");
+	/* A body that stops flowing is retried (resumed), not waited on. */
+	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L), "stall");
+	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, STALL_SECS),
+	    "stall");
+	setopt_check(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""),
+	    "encoding");
+	setopt_check(curl_easy_setopt(e, CURLOPT_USERAGENT,
+	    "ped-fetch/" PED_VERSION), "user agent");
+	setopt_check(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L), "signals");
+	setopt_check(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf),
+	    "error buffer");
+	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb),
+	    "write");
+	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEDATA, h), "write");
+	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb),
+	    "header");
+	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERDATA, h), "header");
+}
+
+/* Moves the transfer on until it has bytes for us or has ended. */
+static void
+pump(struct http *h)
+{
+	CURLMsg *m;
+	int left, running;
+
+	if (h->paused) {
+		/* The buffer is empty now; libcurl redelivers what it kept. */
+		h->paused = 0;
+		curl_easy_pause(h->easy, CURLPAUSE_CONT);
+		if (h->len > h->off)
+			return;
+	}
+	if (curl_multi_perform(h->multi, &running) != CURLM_OK)
+		die(EXIT_RUNTIME, "libcurl: transfer failed");
+	while ((m = curl_multi_info_read(h->multi, &left)) != NULL)
+		if (m->msg == CURLMSG_DONE) {
+			attempt_done(h, m->data.result);
+			return;
+		}
+	if (h->len > h->off || h->paused)
+		return;
+	if (curl_multi_poll(h->multi, NULL, 0, 1000, NULL) != CURLM_OK)
+		die(EXIT_RUNTIME, "libcurl: poll failed");
+}
+
+static size_t
+http_read(struct source *src, void *buf, size_t n)
+{
+	struct http *h = (struct http *)src;
+	size_t k;
+
+	while (h->off == h->len) {
+		if (h->finished)
+			return 0;
+		pump(h);
+	}
+	k = h->len - h->off;
+	if (k > n)
+		k = n;
+	memcpy(buf, h->buf + h->off, k);
+	h->off += k;
+	if (h->off == h->len)
+		h->off = h->len = 0;
+	return k;
+}
+
+static void
+http_close(struct source *src)
+{
+	struct http *h = (struct http *)src;
+
+	if (!h->finished)
+		curl_multi_remove_handle(h->multi, h->easy);
+	curl_easy_cleanup(h->easy);
+	curl_multi_cleanup(h->multi);
+	curl_slist_free_all(h->hdrs);
+	free(h->buf);
+	free(h->url);
+	free(h->safe);
+	free(h);
+	curl_global_cleanup();
+}
+
+struct source *
+source_open_http(const char *url, const struct fetch_options *o)
+{
+	struct http *h;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		die(EXIT_RUNTIME, "libcurl: cannot initialise");
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	h = xcalloc(1, sizeof(*h));
+	h->o = o;
+	h->url = xstrdup(url);
+	h->safe = redact(url);
+	h->src.name = h->safe;
+	h->src.read = http_read;
+	h->src.close = http_close;
+	h->src.size = -1;
+	h->cap = BUF_SIZE;
+	h->buf = xmalloc(h->cap);
+	if (o->max_time > 0)
+		h->deadline_ms = now_ms() + o->max_time * 1000LL;
+	if ((h->multi = curl_multi_init()) == NULL ||
+	    (h->easy = curl_easy_init()) == NULL)
+		die(EXIT_RUNTIME, "libcurl: cannot initialise");
+	easy_setup(h);
+	attempt_start(h);
+	/* Wait for the first bytes: a 404 or a TLS error comes before any
+	 * output, and the size is known when progress starts. */
+	while (h->off == h->len && !h->finished)
+		pump(h);
+	return &h->src;
+}

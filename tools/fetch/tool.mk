@@ -1,0 +1,1 @@
+fetch_LDLIBS = -lcurl -lcjson -lz
