@@ -1,0 +1,514 @@
+#!/usr/bin/env bats
+# ped-s3put against a real S3 server on 127.0.0.1 (@20minutes/s3rver, pinned
+# in tests/s3), read back with Debian's awscli. tests/s3/s3proxy.py sits in
+# front of it where a test needs a request log, injected faults or botocore's
+# independent signature check; tests/s3/imds.py plays the EC2 metadata service.
+load helper
+
+setup_file() {
+	local d="$BATS_FILE_TMPDIR/s3rver" i
+	if [ ! -d "$TESTS_DIR/s3/node_modules/@20minutes/s3rver" ]; then
+		echo "tests/s3/node_modules is missing: run make deps" >&2
+		return 1
+	fi
+	mkdir -p "$d"
+	node "$TESTS_DIR/s3/s3rver-cli.js" -d "$d/data" -a 127.0.0.1 -p 0 \
+	    --silent --configure-bucket testbucket >"$d/log" 2>&1 3>&- &
+	echo $! >"$d/pid"
+	for i in $(seq 300); do
+		S3PORT=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$d/log")
+		[ -n "$S3PORT" ] && break
+		sleep 0.05
+	done
+	[ -n "$S3PORT" ] || { cat "$d/log" >&2; return 1; }
+	export S3PORT EP="http://127.0.0.1:$S3PORT"
+	# Random bytes, so a misplaced part cannot go unnoticed.
+	head -c $((50 * 1024 * 1024)) /dev/urandom >"$BATS_FILE_TMPDIR/big"
+	head -c $((12 * 1024 * 1024 + 7)) /dev/urandom >"$BATS_FILE_TMPDIR/mid"
+}
+
+teardown_file() {
+	local pid
+	pid=$(cat "$BATS_FILE_TMPDIR/s3rver/pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+}
+
+setup() {
+	unset AWS_REGION AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL \
+	    AWS_ENDPOINT_URL_S3 AWS_CA_BUNDLE AWS_EC2_METADATA_SERVICE_ENDPOINT \
+	    http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER \
+	    AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
+	    PED_RETRY_BASE_MS=1
+	BIG="$BATS_FILE_TMPDIR/big" MID="$BATS_FILE_TMPDIR/mid"
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+teardown() {
+	local p
+	for p in "$BATS_TEST_TMPDIR"/*.pid; do
+		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+	done
+	return 0
+}
+
+# start_py NAME SCRIPT ARGS...: runs a test server, waits for its port file.
+start_py() {
+	local name=$1 script=$2 i
+	shift 2
+	/usr/bin/python3 "$TESTS_DIR/s3/$script" --portfile "$name.port" \
+	    --log "$name.log" "$@" >"$name.out" 2>&1 3>&- &
+	echo $! >"$name.pid"
+	for i in $(seq 300); do
+		[ -s "$name.port" ] && return 0
+		sleep 0.05
+	done
+	cat "$name.out" >&2
+	return 1
+}
+
+# start_proxy [--fail SUBSTR STATUS COUNT]...: sets PX to its endpoint.
+start_proxy() {
+	start_py proxy s3proxy.py --upstream "$S3PORT" --secret S3RVER "$@"
+	PX="http://127.0.0.1:$(cat proxy.port)"
+}
+
+# get KEY FILE: reads an object back with the AWS CLI.
+get() {
+	env -u AWS_SESSION_TOKEN -u AWS_PROFILE AWS_ACCESS_KEY_ID=S3RVER \
+	    AWS_SECRET_ACCESS_KEY=S3RVER \
+	    /usr/bin/aws --endpoint-url "$EP" s3 cp --quiet "s3://testbucket/$1" "$2"
+}
+
+# wait_for FILE PATTERN: waits (up to 20 s) until a line matches.
+wait_for() {
+	local i
+	for i in $(seq 400); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "--help prints the usage on stdout and exits 0" {
+	run -0 --separate-stderr ped-s3put --help
+	assert_line --index 0 --partial 'usage: ped-s3put [-qv] [--content-type type]'
+	assert_output --partial 'file|- s3://bucket/key'
+	assert_equal "$stderr" ''
+}
+
+@test "--version" {
+	run -0 ped-s3put --version
+	assert_output "ped-s3put (ped) $(sed -n 's/.*PED_VERSION.*"\(.*\)".*/\1/p' "$ROOT/common/version.h")"
+}
+
+@test "--version to a full disk fails" {
+	run -1 --separate-stderr sh -c 'ped-s3put --version >/dev/full'
+	assert_stderr --partial 'ped-s3put: stdout: No space left on device'
+}
+
+@test "bad usage exits 64" {
+	local -a cases=(
+		''
+		'x'
+		'-z x s3://testbucket/k'
+		'x s3://testbucket/k extra'
+		'x http://testbucket/k'
+		'x s3:///k'
+		'x s3://bad:bucket/k'
+		'- s3://testbucket/'
+		'- s3://testbucket/dir/'
+		'--part-size 1M x s3://testbucket/k'
+		'--part-size 6G x s3://testbucket/k'
+		'--part-size abc x s3://testbucket/k'
+		'--jobs 0 x s3://testbucket/k'
+		'--retries x x s3://testbucket/k'
+		'--region a:b x s3://testbucket/k'
+		'--endpoint ftp://h x s3://testbucket/k'
+	)
+	local c
+	for c in "${cases[@]}"; do
+		# shellcheck disable=SC2086
+		run -64 --separate-stderr ped-s3put $c
+		assert_stderr --regexp '^(usage: ped-s3put|ped-s3put: )'
+	done
+	run -64 --separate-stderr env PED_RETRY_BASE_MS=x ped-s3put x s3://testbucket/k
+	assert_stderr --partial 'PED_RETRY_BASE_MS: invalid milliseconds "x"'
+}
+
+@test "a missing or unreadable input exits 1" {
+	run -1 --separate-stderr ped-s3put --endpoint "$EP" nofile s3://testbucket/k
+	assert_stderr 'ped-s3put: nofile: No such file or directory'
+	run -1 --separate-stderr ped-s3put --endpoint "$EP" . s3://testbucket/k
+	assert_stderr 'ped-s3put: .: is a directory'
+}
+
+@test "an empty file is stored as an empty object" {
+	: >empty
+	run -0 ped-s3put --endpoint "$EP" empty s3://testbucket/empty
+	assert_output ''
+	echo stale >back
+	get empty back
+	assert_file_empty back
+}
+
+@test "a small file, with the key taken from its name and the type from its extension" {
+	printf 'a,b\n1,2\n' >top_10_daily.csv
+	run -0 ped-s3put --endpoint "$EP" top_10_daily.csv s3://testbucket/out/
+	get out/top_10_daily.csv back
+	cmp top_10_daily.csv back
+	run -0 env AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER \
+	    /usr/bin/aws --endpoint-url "$EP" s3api head-object \
+	    --bucket testbucket --key out/top_10_daily.csv
+	assert_output --partial '"ContentType": "text/csv"'
+}
+
+@test "--content-type, the endpoint and region from the environment" {
+	printf 'x\ty\n' >t.tsv
+	AWS_ENDPOINT_URL_S3="$EP" AWS_REGION=ap-southeast-4 \
+	    run -0 ped-s3put --content-type text/x-ped t.tsv s3://testbucket/t.tsv
+	run -0 env AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER \
+	    /usr/bin/aws --endpoint-url "$EP" s3api head-object \
+	    --bucket testbucket --key t.tsv
+	assert_output --partial '"ContentType": "text/x-ped"'
+	AWS_ENDPOINT_URL="$EP/" run -0 ped-s3put t.tsv s3://testbucket/t2.tsv
+	get t2.tsv back
+	cmp t.tsv back
+}
+
+@test "50 MiB go up in parts, each signed as botocore signs it" {
+	start_proxy
+	run -0 --separate-stderr ped-s3put -v --endpoint "$PX" "$BIG" s3://testbucket/big
+	get big back
+	cmp "$BIG" back
+	# 16 MiB parts: four of them, then Complete.
+	run grep -c '^PUT /testbucket/big?partNumber=[1-4]&uploadId=.* 200 sigv4=ok' proxy.log
+	assert_output 4
+	run grep -c 'sigv4=ok' proxy.log
+	assert_output 6
+	refute grep -q 'sigv4=bad' proxy.log
+	grep -q '^POST /testbucket/big?uploads= 200' proxy.log
+	grep -q '^POST /testbucket/big?uploadId=.* 200' proxy.log
+	assert_equal "$(grep -c 'ETag' <<<"$stderr")" 1
+}
+
+@test "--part-size sets the parts; --jobs 1 sends them in order" {
+	start_proxy
+	run -0 ped-s3put --endpoint "$PX" --part-size 5M --jobs 1 "$MID" s3://testbucket/mid
+	get mid back
+	cmp "$MID" back
+	run sed -n 's/^PUT .*partNumber=\([0-9]*\)&.*/\1/p' proxy.log
+	assert_output "$(printf '1\n2\n3')"
+}
+
+@test "stdin is streamed in parts" {
+	start_proxy
+	run -0 sh -c 'cat "$1" | ped-s3put --endpoint "$2" --part-size 5M - s3://testbucket/stream' _ "$MID" "$PX"
+	get stream back
+	cmp "$MID" back
+	run grep -c '^PUT /testbucket/stream?partNumber=' proxy.log
+	assert_output 3
+	refute grep -q 'sigv4=bad' proxy.log
+}
+
+@test "a short stdin goes in one PUT, an empty one too" {
+	start_proxy
+	run -0 sh -c 'echo hello | ped-s3put --endpoint "$1" - s3://testbucket/short' _ "$PX"
+	get short back
+	assert_equal "$(cat back)" hello
+	run -0 sh -c 'ped-s3put --endpoint "$1" - s3://testbucket/none </dev/null' _ "$PX"
+	get none back
+	assert_file_empty back
+	run grep -c '^PUT /testbucket/\(short\|none\) 200 sigv4=ok' proxy.log
+	assert_output 2
+	refute grep -q 'uploads' proxy.log
+}
+
+@test "keys with spaces, unicode and +()!*' are encoded and signed" {
+	start_proxy
+	local k
+	printf 'data\n' >f
+	for k in "sub dir/a b.csv" "é/München ü.tsv" "x+(1)!*'.bin" "a~b_c-d.e"; do
+		run -0 ped-s3put --endpoint "$PX" f "s3://testbucket/$k"
+		rm -f back
+		get "$k" back
+		cmp f back
+	done
+	run -0 ped-s3put --endpoint "$PX" --part-size 5M "$MID" "s3://testbucket/m é+(2)!*'"
+	get "m é+(2)!*'" back
+	cmp "$MID" back
+	grep -q "^PUT /testbucket/x%2B%281%29%21%2A%27.bin 200 sigv4=ok" proxy.log
+	grep -q '^PUT /testbucket/%C3%A9/M%C3%BCnchen%20%C3%BC.tsv 200' proxy.log
+	refute grep -q 'sigv4=bad' proxy.log
+}
+
+@test "a wrong secret: 403 SignatureDoesNotMatch, exit 1" {
+	printf 'x\n' >f
+	AWS_SECRET_ACCESS_KEY=wrong run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://testbucket/f
+	assert_stderr 'ped-s3put: s3://testbucket/f: 403 SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. Check your key and signing method.'
+	AWS_SECRET_ACCESS_KEY=wrong run -1 --separate-stderr ped-s3put --endpoint "$EP" "$BIG" s3://testbucket/f
+	assert_stderr --partial 's3://testbucket/f: 403 SignatureDoesNotMatch'
+	AWS_ACCESS_KEY_ID=NOBODY run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://testbucket/f
+	assert_stderr --partial 's3://testbucket/f: 403 InvalidAccessKeyId'
+}
+
+@test "botocore's check rejects a wrong signature too" {
+	start_proxy
+	printf 'x\n' >f
+	AWS_SECRET_ACCESS_KEY=wrong run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/f
+	assert_stderr --partial '403 SignatureDoesNotMatch: botocore: signature differs'
+	grep -q '^PUT /testbucket/f 403 sigv4=bad' proxy.log
+}
+
+@test "the botocore check is not vacuous: it catches curl 7.88's pitfalls" {
+	command -v curl >/dev/null || skip "the curl command is not installed"
+	start_proxy
+	printf 'x' >f
+	local sha
+	sha=$(sha256sum f | cut -d' ' -f1)
+	set -- curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 aws:amz:us-east-1:s3 \
+	    --user S3RVER:S3RVER -T f
+	run -0 "$@" -H "x-amz-content-sha256: $sha" "$PX/testbucket/c1"
+	assert_output 200
+	# The query as written, not sorted (S3.md, section 4, item 3).
+	run -0 "$@" -H "x-amz-content-sha256: $sha" "$PX/testbucket/c2?uploadId=abc&partNumber=3"
+	assert_output 403
+	# A payload hash that is not the body's.
+	run -0 "$@" -H "x-amz-content-sha256: $(printf y | sha256sum | cut -d' ' -f1)" "$PX/testbucket/c3"
+	assert_output 400
+	run -0 cut -d' ' -f1-4 proxy.log
+	assert_output "$(printf '%s\n' 'PUT /testbucket/c1 200 sigv4=ok' \
+	    'PUT /testbucket/c2?uploadId=abc&partNumber=3 403 sigv4=bad' \
+	    'PUT /testbucket/c3 400 sigv4=bad')"
+}
+
+@test "a missing bucket: 404 NoSuchBucket, exit 1" {
+	printf 'x\n' >f
+	run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://nosuchbucket/f
+	assert_stderr 'ped-s3put: s3://nosuchbucket/f: 404 NoSuchBucket: The specified bucket does not exist'
+	run -1 --separate-stderr ped-s3put --endpoint "$EP" "$BIG" s3://nosuchbucket/f
+	assert_stderr --partial 'ped-s3put: s3://nosuchbucket/f: 404 NoSuchBucket'
+}
+
+@test "the session token is sent, signed, in every request" {
+	start_proxy
+	printf 'x\n' >f
+	AWS_SESSION_TOKEN=tok-123 run -0 ped-s3put --endpoint "$PX" --region eu-central-1 f s3://testbucket/tok
+	AWS_SESSION_TOKEN=tok-123 run -0 ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/tok2
+	run grep -c 'sigv4=ok token=tok-123$' proxy.log
+	assert_output 6
+	refute grep -q 'token=-' proxy.log
+}
+
+@test "credentials file with two profiles: --profile, AWS_PROFILE, default" {
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+	cat >creds <<-EOF
+	[default]
+	aws_access_key_id = S3RVER
+	aws_secret_access_key = not-the-secret
+
+	[good]
+	aws_access_key_id=S3RVER
+	aws_secret_access_key=S3RVER
+	EOF
+	export AWS_SHARED_CREDENTIALS_FILE=$PWD/creds
+	printf 'x\n' >f
+	run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://testbucket/p
+	assert_stderr --partial '403 SignatureDoesNotMatch'
+	run -0 ped-s3put --endpoint "$EP" --profile good f s3://testbucket/p
+	AWS_PROFILE=good run -0 ped-s3put --endpoint "$EP" f s3://testbucket/p
+	# As in the AWS CLI, --profile outranks keys in the environment.
+	AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=wrong \
+	    run -0 ped-s3put --endpoint "$EP" --profile good f s3://testbucket/p
+	run -1 --separate-stderr ped-s3put --endpoint "$EP" --profile nope f s3://testbucket/p
+	assert_stderr 'ped-s3put: profile "nope" not found'
+}
+
+@test "~/.aws/credentials and the config file's [profile name]" {
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SHARED_CREDENTIALS_FILE
+	mkdir -p home/.aws
+	printf '[good]\naws_access_key_id=S3RVER\naws_secret_access_key=S3RVER\n' >home/.aws/credentials
+	printf '[profile cfg]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n' >conf
+	printf 'x\n' >f
+	HOME=$PWD/home run -0 ped-s3put --endpoint "$EP" --profile good f s3://testbucket/h
+	AWS_CONFIG_FILE=$PWD/conf run -0 ped-s3put --endpoint "$EP" --profile cfg f s3://testbucket/h
+}
+
+@test "partial or missing credentials exit 1" {
+	printf 'x\n' >f
+	unset AWS_SECRET_ACCESS_KEY
+	run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://testbucket/f
+	assert_stderr 'ped-s3put: AWS_ACCESS_KEY_ID is set but not AWS_SECRET_ACCESS_KEY'
+	unset AWS_ACCESS_KEY_ID
+	run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://testbucket/f
+	assert_stderr --partial 'ped-s3put: no credentials:'
+	# A metadata service that is not there counts as none.
+	AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:1 \
+	    run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://testbucket/f
+	assert_stderr --partial 'ped-s3put: no credentials:'
+}
+
+@test "IMDSv2: instance-role credentials from the metadata service" {
+	unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED
+	start_py imds imds.py --key S3RVER --secret S3RVER --token imds-tok
+	start_proxy
+	export AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$(cat imds.port)"
+	printf 'x\n' >f
+	run -0 --separate-stderr ped-s3put -v --endpoint "$PX" f s3://testbucket/imds
+	assert_stderr --partial 'credentials from imds'
+	get imds back
+	cmp f back
+	assert_equal "$(cat imds.log)" "$(printf '%s\n' \
+	    'PUT /latest/api/token 200' \
+	    'GET /latest/meta-data/iam/security-credentials/ 200' \
+	    'GET /latest/meta-data/iam/security-credentials/ped-role 200')"
+	grep -q '^PUT /testbucket/imds 200 sigv4=ok token=imds-tok$' proxy.log
+}
+
+@test "a part failing once with 500 is retried alone and the upload succeeds" {
+	start_proxy --fail 'partNumber=2&' 500 1
+	run -0 ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/retry
+	get retry back
+	cmp "$MID" back
+	run grep -c '^PUT /testbucket/retry?partNumber=2&' proxy.log
+	assert_output 2
+	run grep -c '^PUT /testbucket/retry?partNumber=[13]&' proxy.log
+	assert_output 2
+}
+
+@test "connection drops, 503 SlowDown and 429 are retried" {
+	start_proxy --fail 'PUT /testbucket/drop' 0 2 --fail 'PUT /testbucket/slow' 503 2 \
+	    --fail 'POST /testbucket/many?uploads=' 429 1
+	printf 'x\n' >f
+	run -0 ped-s3put --endpoint "$PX" f s3://testbucket/drop
+	run -0 ped-s3put --endpoint "$PX" f s3://testbucket/slow
+	run -0 ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/many
+	assert_equal "$(grep -c '^PUT /testbucket/drop ' proxy.log)" 3
+	assert_equal "$(grep -c '^PUT /testbucket/slow ' proxy.log)" 3
+	assert_equal "$(grep -c '^POST /testbucket/many?uploads= ' proxy.log)" 2
+}
+
+@test "retries end: the last error is reported, exit 1" {
+	start_proxy --fail 'PUT /testbucket/down' 503 0 --fail 'PUT /testbucket/bad' 400 0
+	printf 'x\n' >f
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" --retries 2 f s3://testbucket/down
+	assert_stderr 'ped-s3put: s3://testbucket/down: 503 SlowDown: injected by s3proxy.py'
+	assert_equal "$(grep -c '^PUT /testbucket/down ' proxy.log)" 3
+	# A 4xx other than 429 is final at once.
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/bad
+	assert_stderr 'ped-s3put: s3://testbucket/bad: 400 BadRequest: injected by s3proxy.py'
+	assert_equal "$(grep -c '^PUT /testbucket/bad ' proxy.log)" 1
+}
+
+@test "no server: the connection error is reported, exit 1" {
+	printf 'x\n' >f
+	run -1 --separate-stderr ped-s3put --endpoint http://127.0.0.1:1 --retries 1 f s3://testbucket/f
+	assert_stderr --regexp '^ped-s3put: s3://testbucket/f: \(7\) '
+}
+
+@test "a part failing for good: the upload is aborted, exit 1" {
+	start_proxy --fail 'partNumber=2&' 500 0
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M --retries 3 "$MID" s3://testbucket/abort
+	assert_equal "${stderr_lines[0]}" 'ped-s3put: s3://testbucket/abort: part 2: 500 InternalError: injected by s3proxy.py'
+	# s3rver answers Abort with 405 (S3.md, section 7): it was sent all the same.
+	assert_stderr --partial 'ped-s3put: s3://testbucket/abort: abort of the multipart upload failed: 405'
+	assert_equal "$(grep -c '^PUT /testbucket/abort?partNumber=2&' proxy.log)" 4
+	grep -q '^DELETE /testbucket/abort?uploadId=[0-9a-f]* 405 sigv4=ok' proxy.log
+	refute grep -q '^POST /testbucket/abort?uploadId=' proxy.log
+	run ! get abort back
+}
+
+@test "a failing Complete is aborted too" {
+	start_proxy --fail 'POST /testbucket/fin?uploadId=' 400 0
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/fin
+	assert_stderr --partial 'ped-s3put: s3://testbucket/fin: 400 BadRequest'
+	grep -q '^DELETE /testbucket/fin?uploadId=' proxy.log
+}
+
+@test "a failing Create is reported, with nothing to abort" {
+	start_proxy --fail 'uploads=' 403 0
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/cr
+	assert_stderr 'ped-s3put: s3://testbucket/cr: 403 AccessDenied: injected by s3proxy.py'
+	refute grep -q '^DELETE' proxy.log
+}
+
+@test "-q drops the note of a successful abort" {
+	start_proxy --fail 'partNumber=1&' 500 0 --fail 'DELETE' 204 0
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" --retries 0 --part-size 5M "$MID" s3://testbucket/q
+	assert_stderr --partial 'ped-s3put: s3://testbucket/q: multipart upload aborted'
+	run -1 --separate-stderr ped-s3put -q --endpoint "$PX" --retries 0 --part-size 5M "$MID" s3://testbucket/q
+	assert_stderr 'ped-s3put: s3://testbucket/q: part 1: 500 InternalError: injected by s3proxy.py'
+}
+
+@test "a file too big for the part limit gets larger parts; a stream fails" {
+	start_proxy
+	# 12 MiB in at most 2 parts: 6 MiB and more each, rounded up to 7 MiB.
+	PED_S3_MAX_PARTS=2 run -0 ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/grow
+	get grow back
+	cmp "$MID" back
+	run -0 sh -c "sed -n 's/^PUT .*grow?partNumber=\\([0-9]*\\)&.*/\\1/p' proxy.log | sort -n"
+	assert_output "$(printf '1\n2')"
+	PED_S3_MAX_PARTS=2 run -1 --separate-stderr sh -c 'cat "$2" | ped-s3put --endpoint "$1" --part-size 5M --jobs 1 - s3://testbucket/many' _ "$PX" "$MID"
+	assert_equal "${stderr_lines[0]}" 'ped-s3put: s3://testbucket/many: more than 2 parts of 5242880 bytes: use a larger --part-size'
+	grep -q '^DELETE /testbucket/many?uploadId=' proxy.log
+	PED_S3_MAX_PARTS=0 run -64 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/x
+	assert_stderr 'ped-s3put: PED_S3_MAX_PARTS: invalid count "0"'
+}
+
+@test "progress on a terminal's stderr, none with -q" {
+	script -qec "ped-s3put --endpoint $EP --part-size 5M $MID s3://testbucket/tty" /dev/null >tty.out
+	grep -q 'MiB (.*%), .* MiB/s' tty.out
+	grep -q "$(printf '\r\033\\[K')" tty.out
+	script -qec "ped-s3put -q --endpoint $EP --part-size 5M $MID s3://testbucket/tty" /dev/null >tty.out
+	assert_file_empty tty.out
+}
+
+@test "SIGTERM during a streamed upload aborts it, exit 1" {
+	start_proxy
+	mkfifo fifo
+	ped-s3put --endpoint "$PX" --part-size 5M - s3://testbucket/sig <fifo 2>err 3>&- &
+	local pid=$!
+	exec 4>fifo
+	head -c $((6 * 1024 * 1024)) /dev/zero >&4
+	wait_for proxy.log '^PUT /testbucket/sig?partNumber=1&.* 200'
+	kill -TERM "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	exec 4>&-
+	assert_equal "$rc" 1
+	run cat err
+	assert_line --index 0 'ped-s3put: s3://testbucket/sig: interrupted'
+	grep -q '^DELETE /testbucket/sig?uploadId=' proxy.log
+	refute grep -q '^POST /testbucket/sig?uploadId=' proxy.log
+}
+
+@test "secrets never appear in any output, -v included" {
+	local secret=S3RVER canary=SECRET-CANARY-5b1f token=TOKEN-CANARY-c03e all=all.out
+	start_py imds imds.py --key S3RVER --secret S3RVER --token "$token"
+	start_proxy --fail 'partNumber=2&' 500 0
+	printf 'x\n' >f
+	printf '[p]\naws_access_key_id=S3RVER\naws_secret_access_key=%s\naws_session_token=%s\n' \
+	    "$canary" "$token" >creds
+	{
+		AWS_SESSION_TOKEN=$token ped-s3put -v --endpoint "$EP" f s3://testbucket/s1
+		AWS_SESSION_TOKEN=$token ped-s3put -v --endpoint "$EP" --part-size 5M "$MID" s3://testbucket/s2
+		AWS_SESSION_TOKEN=$token ped-s3put -v --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/s3
+		cat "$MID" | AWS_SESSION_TOKEN=$token ped-s3put -v --endpoint "$EP" --part-size 5M - s3://testbucket/s4
+		AWS_SECRET_ACCESS_KEY=$canary AWS_SESSION_TOKEN=$token ped-s3put -v --endpoint "$EP" f s3://testbucket/s5
+		AWS_SECRET_ACCESS_KEY=$canary ped-s3put -v --endpoint "$EP" "$BIG" s3://testbucket/s6
+		AWS_SHARED_CREDENTIALS_FILE=$PWD/creds ped-s3put -v --endpoint "$EP" --profile p f s3://testbucket/s7
+		env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED=false \
+		    AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$(cat imds.port)" \
+		    ped-s3put -v --endpoint "$EP" f s3://testbucket/s8
+		AWS_SESSION_TOKEN=$token ped-s3put -v --endpoint "$EP" f s3://nosuchbucket/s9
+		AWS_SESSION_TOKEN=$token ped-s3put -v --endpoint http://127.0.0.1:1 --retries 0 f s3://testbucket/s10
+	} >"$all" 2>&1 || true
+	# Every scenario ran and said something under -v.
+	assert_equal "$(grep -c 'credentials from' "$all")" 4
+	grep -q 'SignatureDoesNotMatch' "$all"
+	grep -q 'NoSuchBucket' "$all"
+	grep -q 'part 2: 500' "$all"
+	run grep -e "$secret" -e "$canary" -e "$token" "$all"
+	assert_failure 1
+	assert_output ''
+}

@@ -1,0 +1,126 @@
+/*
+ * ped-s3put's modules: credentials (creds.c), signed requests with
+ * retries (request.c), S3's XML replies (s3err.c), multipart upload
+ * (multipart.c), hashing and encoding (hash.c), progress (progress.c).
+ */
+#ifndef PED_S3PUT_H
+#define PED_S3PUT_H
+
+#include <sys/types.h>
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#define MIB		(1024ULL * 1024)
+#define PART_MIN	(5 * MIB)		/* S3's smallest part but the last */
+#define PART_MAX	(5 * 1024 * MIB)	/* and its largest */
+#define PARTS_MAX	10000
+#define OBJECT_MAX	(5 * 1024 * 1024 * MIB)	/* largest object: 5 TiB */
+
+struct creds {
+	char		*akid;
+	char		*secret;
+	char		*token;		/* session token, or NULL */
+	const char	*source;	/* "environment", "file", "imds" */
+};
+
+struct config {
+	const char	*region;
+	const char	*endpoint;	/* custom endpoint, or NULL for AWS */
+	const char	*profile;	/* --profile, or NULL */
+	const char	*content_type;
+	uint64_t	 part_size;
+	unsigned	 jobs;
+	unsigned	 retries;
+	unsigned	 base_ms;	/* first backoff step */
+	int		 quiet;
+	int		 verbose;
+};
+
+/* Everything a request needs; read-only while transfers run. */
+struct s3 {
+	const struct config *cfg;
+	struct creds	 cr;
+	char		*name;		/* "s3://bucket/key", for messages */
+	char		*url;		/* the object's URL, key encoded */
+	char		 sigv4[128];	/* "aws:amz:REGION:s3" */
+	atomic_int	 stop;		/* set on a failure or a signal */
+};
+
+/* A request body: bytes in memory, or a range of a file read by pread. */
+struct body {
+	const char	*mem;		/* NULL: read from fd */
+	int		 fd;
+	off_t		 off;
+	uint64_t	 len;
+	uint64_t	 pos;		/* bytes handed to libcurl so far */
+	int		 data;		/* the object's bytes: shown in progress */
+	char		 sha256[65];	/* lower-case hex */
+	char		 md5[25];	/* base64 */
+};
+
+struct response {
+	long		 status;	/* HTTP status, 0 when none */
+	CURLcode	 cc;
+	char		 etag[80];	/* quotes kept */
+	char		*data;		/* the reply body, capped */
+	size_t		 len;
+	char		 errbuf[CURL_ERROR_SIZE];
+};
+
+/* Set by SIGINT or SIGTERM: stop, abort a multipart upload, exit 1. */
+extern atomic_int s3_interrupted;
+
+/* creds.c: the AWS CLI's chain; exits 1 when nothing is found. */
+void	 creds_load(struct creds *cr, const struct config *cfg);
+void	 creds_free(struct creds *cr);
+
+/* hash.c */
+/* Fills b->sha256 and b->md5; returns -1 with errno on a read error. */
+int	 body_hash(struct body *b);
+/* Returns s percent-encoded (RFC 3986); keep_slash leaves "/" as is. */
+char	*uri_encode(const char *s, int keep_slash);
+
+/* request.c */
+void	 request_init(struct s3 *s3);
+/*
+ * Sends one signed request, retrying connection errors, 5xx, 429 and
+ * SlowDown with exponential backoff and jitter. url_query is appended
+ * to the object URL. Returns 0 on a 2xx reply without <Error>, else -1;
+ * r keeps the reply either way (free with response_free).
+ */
+int	 s3_request(struct s3 *s3, CURL *h, const char *method,
+	    const char *url_query, struct body *b, const char *ctype,
+	    struct response *r);
+/* Writes "403 Code: Message" or "(7) curl's message" into buf. */
+void	 response_error(const struct response *r, char *buf, size_t size);
+void	 response_free(struct response *r);
+
+/* s3err.c: the text of the first <tag> in xml, unescaped, or NULL. */
+char	*xml_text(const char *xml, size_t len, const char *tag);
+
+/* multipart.c */
+/* Reads a stream's next n bytes (fewer at its end); -1 on error or signal. */
+ssize_t	 read_part(int fd, char *buf, size_t n);
+/* Uploads in parts; returns 0, or -1 after printing the error. */
+int	 multipart_upload(struct s3 *s3, int fd, uint64_t size, int seekable,
+	    char *first, size_t firstlen);
+
+/* progress.c: a line on a terminal stderr, unless -q. */
+void	 progress_start(const struct s3 *s3, uint64_t total);
+void	 progress_add(int64_t n);
+void	 progress_end(void);
+/* Bytes handed to libcurl so far, less those sent again on retries. */
+uint64_t progress_bytes(void);
+
+/*
+ * target.c: sets cfg's region and default content type, s3's name
+ * and URL from "s3://bucket/key" (a key ending in "/" takes the file's
+ * base name); a bad argument is a usage error (exit 64).
+ */
+void	 target_setup(struct s3 *s3, struct config *cfg,
+	    const char *region_opt, const char *file, const char *dest);
+
+#endif
