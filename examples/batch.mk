@@ -16,7 +16,6 @@ SHELL		:= /bin/bash
 .SHELLFLAGS	:= -euo pipefail -c
 # A failed or interrupted step leaves no stale target behind.
 .DELETE_ON_ERROR:
-.SECONDARY:
 
 SOURCE	?= --ods
 OUT	?= batch
@@ -26,10 +25,12 @@ FETCH	?= ped-fetch
 AGG	?= ped-agg
 TOPN	?= ped-topn
 
+# Named here, the monthly files are targets, not intermediates make deletes.
+raw_parts = $(patsubst %,$(OUT)/raw/%.tsv.gz,$(MONTHS))
 daily_parts = $(patsubst %,$(OUT)/daily/%.tsv,$(MONTHS))
 
 .PHONY: all refresh clean
-all: $(OUT)/top$(N)_by_day.csv $(OUT)/top$(N)_by_month.csv
+all: $(raw_parts) $(OUT)/top$(N)_by_day.csv $(OUT)/top$(N)_by_month.csv
 
 # One month of hourly rows, fetched once and kept compressed.
 $(OUT)/raw/%.tsv.gz:

@@ -17,6 +17,7 @@
 #include "num.h"
 #include "output.h"
 #include "progress.h"
+#include "soda.h"
 #include "source.h"
 #include "version.h"
 #include "xalloc.h"
@@ -36,9 +37,26 @@ struct fetch {
 	char			 sniff[SNIFF_MAX];	/* sniffed */
 	size_t			 sniffpos, snifflen;
 	char			 numbuf[NCOLS][32];	/* numbers */
+	/* --since/--until as day keys (period_instant), 0 when unset. */
+	const char		*since, *until;
+	uint64_t		 since_at, until_at;
+	unsigned long long	 filtered;
+	const char		*soda_url;	/* --soda URL */
+	struct soda_options	 so;
+	int			 ods;		/* --ods */
+	const char		*locations_spec; /* --locations SOURCE */
+	struct locations	*loc;
+	unsigned long long	 renamed;
+};
+
+enum {
+	OPT_SINCE = 256, OPT_UNTIL, OPT_SODA, OPT_PAGE_SIZE, OPT_JOBS,
+	OPT_WHERE, OPT_ODS, OPT_LOCATIONS
 };
 
 static void	 parse_options(struct fetch *, int, char *[], int *);
+static uint64_t	 date_option(const char *, const char *);
+static void	 open_input(struct fetch *, const char *);
 static size_t	 input_read(void *, void *, size_t);
 static enum container sniff(struct fetch *);
 static void	 run_csv(struct fetch *);
@@ -56,12 +74,20 @@ static const struct option longopts[] = {
 	{ "connect-timeout",	required_argument,	NULL, 'T' },
 	{ "format",		required_argument,	NULL, 'F' },
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "jobs",		required_argument,	NULL, OPT_JOBS },
+	{ "locations",		required_argument,	NULL, OPT_LOCATIONS },
 	{ "max-time",		required_argument,	NULL, 'M' },
 	{ "no-header",		no_argument,		NULL, 'H' },
+	{ "ods",		no_argument,		NULL, OPT_ODS },
+	{ "page-size",		required_argument,	NULL, OPT_PAGE_SIZE },
 	{ "progress",		no_argument,		NULL, 'P' },
 	{ "retries",		required_argument,	NULL, 'R' },
+	{ "since",		required_argument,	NULL, OPT_SINCE },
 	{ "skip-bad",		no_argument,		NULL, 'S' },
+	{ "soda",		required_argument,	NULL, OPT_SODA },
+	{ "until",		required_argument,	NULL, OPT_UNTIL },
 	{ "version",		no_argument,		NULL, 'V' },
+	{ "where",		required_argument,	NULL, OPT_WHERE },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -75,7 +101,7 @@ main(int argc, char *argv[])
 	set_progname(argv[0]);
 	output_init();
 	parse_options(f, argc, argv, &header);
-	f->src = source_open(argv[optind], &f->o);
+	open_input(f, argv[optind]);
 	progress_start(f->src, &f->o);
 	container = sniff(f);
 	if (f->container == CONTAINER_AUTO)
@@ -90,6 +116,7 @@ main(int argc, char *argv[])
 	finish(f);
 	emit_free(f->em);
 	source_close(f->src);
+	locations_free(f->loc);
 	free(f);
 	close_stdout();
 	return EXIT_OK;
@@ -144,14 +171,91 @@ parse_options(struct fetch *f, int argc, char *argv[], int *header)
 			break;
 		case 'V':
 			print_version();
+		case OPT_SINCE:
+			f->since = optarg;
+			f->since_at = date_option("--since", optarg);
+			break;
+		case OPT_UNTIL:
+			f->until = optarg;
+			f->until_at = date_option("--until", optarg);
+			break;
+		case OPT_SODA:
+			f->soda_url = optarg;
+			break;
+		case OPT_PAGE_SIZE:
+			f->so.page_size = (unsigned long)option_uint(
+			    "--page-size", "page size", optarg, 1, 10000000);
+			break;
+		case OPT_JOBS:
+			f->so.jobs = (unsigned)option_uint("--jobs", "count",
+			    optarg, 1, SODA_JOBS_MAX);
+			break;
+		case OPT_WHERE:
+			f->so.where = optarg;
+			break;
+		case OPT_ODS:
+			f->ods = 1;
+			break;
+		case OPT_LOCATIONS:
+			f->locations_spec = optarg;
+			break;
 		default:
 			usage(EXIT_USAGE);
 		}
 	}
 	if (argc - optind > 1)
 		usage(EXIT_USAGE);
+	/* --soda URL is the source: a SOURCE as well is ambiguous. */
+	if (f->soda_url != NULL && (argc - optind > 0 || f->ods))
+		usage(EXIT_USAGE);
+	if ((f->so.page_size || f->so.jobs || f->so.where) &&
+	    f->soda_url == NULL)
+		die(EXIT_USAGE, "--page-size, --jobs and --where go with --soda");
+	if (f->since_at && f->until_at && f->since_at > f->until_at)
+		die(EXIT_USAGE, "--since %s is after --until %s", f->since,
+		    f->until);
 	if (f->o.quiet)
 		f->o.progress = 0;
+}
+
+/* A YYYY-MM-DD option as a day key; a bad date is a usage error. */
+static uint64_t
+date_option(const char *opt, const char *arg)
+{
+	struct period p;
+
+	if (period_parse(arg, strlen(arg), &p) != 0 ||
+	    p.kind != PERIOD_DAY)
+		die(EXIT_USAGE, "%s: invalid date \"%s\"", opt, arg);
+	return period_instant(&p);
+}
+
+/*
+ * The source: --soda pages the SODA API, --ods or an Explore API URL
+ * streams an Opendatasoft export (--since/--until pushed to the server
+ * in both), anything else is a file, stdin or URL read as it is.
+ */
+static void
+open_input(struct fetch *f, const char *spec)
+{
+	char *url;
+
+	if (f->locations_spec != NULL)
+		f->loc = locations_load(f->locations_spec, &f->o);
+	if (f->soda_url != NULL) {
+		f->so.since = f->since;
+		f->so.until = f->until;
+		if (f->so.page_size == 0)
+			f->so.page_size = SODA_PAGE_SIZE;
+		if (f->so.jobs == 0)
+			f->so.jobs = SODA_JOBS;
+		f->src = source_open_soda(f->soda_url, &f->so, &f->o);
+	} else if ((f->ods && spec == NULL) || ods_is_url(spec)) {
+		url = ods_export_url(spec, f->since, f->until);
+		f->src = source_open(url, &f->o);
+		free(url);
+	} else
+		f->src = source_open(spec, &f->o);
 }
 
 /* The readers' byte source: the sniffed bytes, then the source. */
@@ -398,9 +502,27 @@ convert(struct fetch *f, const struct row *row, char *why)
 {
 	struct record rec;
 
+	const char *name;
+	uint64_t day;
+	size_t len;
+
 	f->read++;
 	if (row_convert(f->schema, row, &rec, why) != 0)
 		return -1;
+	if (f->since_at || f->until_at) {
+		day = period_instant(&rec.period) & ~(uint64_t)0xff;
+		if ((f->since_at && day < f->since_at) ||
+		    (f->until_at && day > f->until_at)) {
+			f->filtered++;
+			return 0;
+		}
+	}
+	if (f->loc != NULL &&
+	    (name = locations_name(f->loc, rec.sensor_id, &len)) != NULL) {
+		rec.name = name;
+		rec.name_len = len;
+		f->renamed++;
+	}
 	emit_record(f->em, &rec);
 	progress_tick(f->read);
 	return 0;
@@ -442,6 +564,14 @@ finish(struct fetch *f)
 		    schema_name(f->schema),
 		    f->container == CONTAINER_JSON ? "json" : "csv");
 		emit_summary(f->em, f->read, f->skipped);
+		if (f->since_at || f->until_at)
+			warn_msg("%s: %llu rows outside --since/--until",
+			    f->src->name, f->filtered);
+		if (f->loc != NULL)
+			warn_msg("%s: %zu locations; %llu rows named, %llu "
+			    "sensor ids without a location kept their name",
+			    f->locations_spec, locations_count(f->loc),
+			    f->renamed, locations_unknown(f->loc));
 	}
 }
 
@@ -453,6 +583,10 @@ usage(int status)
 	    "[--progress] [--cacert FILE]\n"
 	    "                 [--connect-timeout SECS] [--max-time SECS] "
 	    "[--retries N] [--no-header]\n"
+	    "                 [--since DATE] [--until DATE] "
+	    "[--locations SOURCE]\n"
+	    "                 [--ods | --soda URL [--page-size N] [--jobs N] "
+	    "[--where SOQL]]\n"
 	    "                 [SOURCE]\n");
 	exit(status);
 }

@@ -13,6 +13,7 @@
 
 #include "csvread.h"
 #include "period.h"
+#include "source.h"
 
 /* The dataset generations (DATASET.md sections 1 and 2). */
 enum schema {
@@ -65,6 +66,9 @@ struct record {
 const char	*schema_name(enum schema s);
 int		 schema_from_name(const char *name, enum schema *s,
 		    enum container *c);
+/* A header name folded for matching: letters and digits, lower case. */
+size_t		 header_normalise(const char *s, size_t len, char *out,
+		    size_t outsz);
 /* Which column a header field or JSON key names in schema s, or -1. */
 int		 schema_column(enum schema s, const char *name, size_t len);
 /* Finds the schema of a header; 0, or -1 with the reason in why. */
@@ -105,6 +109,26 @@ unsigned long long emit_dup_keys(const struct emitter *e);
 void		 emit_summary(const struct emitter *e,
 		    unsigned long long read, unsigned long long skipped);
 void		 emit_free(struct emitter *e);
+
+/* ods.c: Opendatasoft v2.1 exports (--ods). */
+#define ODS_DEFAULT_URL	"https://data.melbourne.vic.gov.au" \
+	"/api/explore/v2.1/catalog/datasets/" \
+	"pedestrian-counting-system-monthly-counts-per-hour"
+/* Nonzero for an http(s) URL of the Explore API. */
+int		 ods_is_url(const char *spec);
+/* The CSV export URL of a dataset URL (NULL: the live dataset). */
+char		*ods_export_url(const char *url, const char *since,
+		    const char *until);
+
+/* locations.c: sensor descriptions by id (--locations). */
+struct locations;
+struct locations *locations_load(const char *spec,
+		    const struct fetch_options *o);
+/* The description of sensor id, or NULL when the file has none. */
+const char	*locations_name(struct locations *l, uint64_t id, size_t *len);
+unsigned long long locations_unknown(const struct locations *l);
+size_t		 locations_count(const struct locations *l);
+void		 locations_free(struct locations *l);
 
 /* keyset.c: which (hour, sensor) keys were seen, memory bounded. */
 struct keyset;

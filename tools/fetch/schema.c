@@ -97,8 +97,8 @@ schema_from_name(const char *name, enum schema *s, enum container *c)
 	return 0;
 }
 
-static size_t
-normalise(const char *s, size_t len, char *out, size_t outsz)
+size_t
+header_normalise(const char *s, size_t len, char *out, size_t outsz)
 {
 	size_t i, n = 0;
 
@@ -115,7 +115,7 @@ schema_column(enum schema s, const char *name, size_t len)
 	char norm[64];
 	size_t i;
 
-	normalise(name, len, norm, sizeof(norm));
+	header_normalise(name, len, norm, sizeof(norm));
 	for (i = 0; i < sizeof(colnames) / sizeof(colnames[0]); i++)
 		if (colnames[i].schema == s &&
 		    strcmp(colnames[i].name, norm) == 0)

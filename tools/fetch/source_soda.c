@@ -1,0 +1,1002 @@
+/*
+ * The SODA source: one count request, then pages of $limit rows ordered
+ * by :id, up to `jobs` of them in flight on libcurl's multi interface.
+ * Page k lives in slot k % (jobs + 1), so a page starts only when the
+ * page jobs + 1 before it has been handed out: memory holds at most
+ * jobs + 1 pages, and pages are handed out strictly in order whatever
+ * order they finish in. Every page must hold exactly the rows the count
+ * promised; a short page is fetched again, like a 429, a 202 or a 5xx.
+ *
+ * read() yields one document: for JSON "[", the objects of every page
+ * joined by ",", "]"; for CSV the first page whole and the others
+ * without their header.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "err.h"
+#include "num.h"
+#include "progress.h"
+#include "soda.h"
+#include "source.h"
+#include "version.h"
+#include "xalloc.h"
+
+#define BASE_MS		500		/* first backoff step */
+#define CAP_MS		30000		/* longest backoff step */
+#define RETRY_AFTER_MAX	300		/* seconds; a longer wait fails */
+#define STALL_SECS	60L		/* no byte for this long: retry */
+#define POLL_MS		1000
+#define WHERE_MAX	4096
+
+enum state {
+	P_IDLE,			/* free slot */
+	P_RUNNING,		/* a transfer in the multi handle */
+	P_WAITING,		/* backing off until not_before */
+	P_FETCHED,		/* came before the count: judged after it */
+	P_DONE			/* verified, waiting to be handed out */
+};
+
+struct page {
+	enum state	 state;
+	int		 is_count;	/* the $select=count(*) request */
+	unsigned long long offset, want;
+	CURL		*easy;
+	char		*url;
+	char		*buf;		/* the body */
+	size_t		 len, cap;
+	size_t		 from, to;	/* the slice handed out */
+	unsigned	 tries;
+	long long	 not_before;	/* monotonic ms */
+	long		 status;
+	char		 reason[64];
+	long		 retry_after;	/* seconds, -1 when absent */
+	char		 errbuf[CURL_ERROR_SIZE];
+};
+
+struct soda {
+	struct source	 src;		/* first: what callers hold */
+	const struct fetch_options *o;
+	int		 json;		/* .json, else .csv */
+	char		*safe;		/* the URL with secrets redacted */
+	char		*base;		/* the URL and the $where, then & */
+	CURLM		*multi;
+	struct curl_slist *hdrs;
+	struct page	*slot;		/* jobs + 1 of them */
+	unsigned	 nslots;
+	unsigned	 jobs;		/* requests in flight at most */
+	unsigned long	 page_size;
+	unsigned long long total, npages;
+	int		 counted;	/* total is known */
+	unsigned long long started;	/* pages started so far */
+	unsigned long long next;	/* the page handed out next */
+	struct page	*cur;		/* the page being handed out */
+	const char	*out;		/* bytes to hand out */
+	size_t		 outlen;
+	int		 phase;		/* 0 "[", 1 pages, 2 "]", 3 end */
+	int		 objects;	/* JSON objects handed out yet */
+	char		*header;	/* the first CSV page's header */
+	size_t		 header_len;
+	long long	 deadline_ms;	/* 0: no --max-time */
+	long long	 hold_until;	/* no new page before: Retry-After */
+};
+
+static size_t	 soda_read(struct source *, void *, size_t);
+static void	 soda_close(struct source *);
+static void	 page_start(struct soda *, struct page *);
+static void	 pump(struct soda *);
+static noreturn void page_fail(struct soda *, struct page *, const char *,
+		    ...) __attribute__((format(printf, 3, 4)));
+
+/* Query parameters whose values look like secrets: matched anywhere. */
+static const char *const secret_words[] = {
+	"token", "key", "secret", "pass", "pwd", "auth", "sig",
+	"credential", "session"
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+setopt_check(CURLcode cc, const char *what)
+{
+	if (cc != CURLE_OK)
+		die(EXIT_RUNTIME, "libcurl: %s: %s", what,
+		    curl_easy_strerror(cc));
+}
+
+static int
+secret_name(const char *name, size_t len)
+{
+	size_t i, j, w;
+
+	for (i = 0; i < sizeof(secret_words) / sizeof(secret_words[0]); i++) {
+		w = strlen(secret_words[i]);
+		for (j = 0; j + w <= len; j++)
+			if (strncasecmp(name + j, secret_words[i], w) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * The URL for messages: userinfo and the values of token-like query
+ * parameters ($$app_token) become "***".
+ */
+static char *
+redact(const char *url)
+{
+	const char *p = url, *auth, *end, *at = NULL, *eq;
+	char *out = xmalloc(4 * strlen(url) + 8), *o = out;
+
+	if ((auth = strstr(p, "://")) != NULL) {
+		auth += 3;
+		end = auth + strcspn(auth, "/?#");
+		for (p = auth; p < end; p++)
+			if (*p == '@')
+				at = p;
+		p = at != NULL ? at + 1 : auth;
+		memcpy(o, url, auth - url);
+		o += auth - url;
+		if (at != NULL)
+			o += snprintf(o, 5, "***@");
+	}
+	end = p + strcspn(p, "?#");
+	memcpy(o, p, end - p);
+	o += end - p;
+	for (p = end; *p == '?' || *p == '&'; p = end) {
+		end = p + 1 + strcspn(p + 1, "&#");
+		eq = memchr(p, '=', end - p);
+		if (eq != NULL && secret_name(p + 1, eq - p - 1)) {
+			memcpy(o, p, eq + 1 - p);
+			o += eq + 1 - p;
+			o += snprintf(o, 4, "***");
+		} else {
+			memcpy(o, p, end - p);
+			o += end - p;
+		}
+	}
+	memcpy(o, p, strlen(p) + 1);
+	return out;
+}
+
+/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3). */
+static long
+parse_retry_after(const char *s)
+{
+	char *end;
+	long v;
+	time_t t;
+
+	if (isdigit((unsigned char)*s)) {
+		v = strtol(s, &end, 10);
+		return *end == '\0' && v >= 0 ? v : -1;
+	}
+	if ((t = curl_getdate(s, NULL)) == -1)
+		return -1;
+	t -= time(NULL);
+	return t > 0 ? (long)t : 0;
+}
+
+/* Copies a header value without the spaces around it and the CRLF. */
+static void
+trimmed(const char *v, size_t len, char *dst, size_t size)
+{
+	while (len > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)v[len - 1]))
+		len--;
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+static size_t
+header_cb(char *line, size_t size, size_t n, void *arg)
+{
+	struct page *p = arg;
+	char tmp[128], *sp;
+
+	(void)size;
+	trimmed(line, n, tmp, sizeof(tmp));
+	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		/* A new response (after a redirect or a 100): reset. */
+		p->status = 0;
+		p->reason[0] = '\0';
+		p->retry_after = -1;
+		if ((sp = strchr(tmp, ' ')) == NULL)
+			return n;
+		p->status = strtol(sp + 1, NULL, 10);
+		if ((sp = strchr(sp + 1, ' ')) != NULL)
+			trimmed(sp + 1, strlen(sp + 1), p->reason,
+			    sizeof(p->reason));
+	} else if (n > 12 && strncasecmp(line, "retry-after:", 12) == 0) {
+		trimmed(line + 12, n - 12, tmp, sizeof(tmp));
+		p->retry_after = parse_retry_after(tmp);
+	}
+	return n;
+}
+
+/* Keeps the body of a 200; the bodies of errors are dropped. */
+static size_t
+write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct page *p = arg;
+
+	(void)size;
+	if (p->status != 200)
+		return n;
+	if (p->cap - p->len < n + 2) {
+		while (p->cap - p->len < n + 2)
+			p->cap = p->cap == 0 ? 64 * 1024 : p->cap * 2;
+		p->buf = xreallocarray(p->buf, p->cap, 1);
+	}
+	memcpy(p->buf + p->len, data, n);
+	p->len += n;
+	return n;
+}
+
+static const char *
+page_name(const struct page *p, char *buf, size_t size)
+{
+	if (p->is_count)
+		snprintf(buf, size, "count request");
+	else
+		snprintf(buf, size, "page at offset %llu", p->offset);
+	return buf;
+}
+
+static void
+page_fail(struct soda *s, struct page *p, const char *fmt, ...)
+{
+	char msg[CURL_ERROR_SIZE + 256], name[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	progress_end();
+	die(EXIT_RUNTIME, "%s: %s%s%s", s->safe, page_name(p, name,
+	    sizeof(name)), msg[0] == ' ' ? "" : ": ", msg);
+}
+
+static noreturn void
+timed_out(struct soda *s)
+{
+	progress_end();
+	die(EXIT_RUNTIME, "%s: timed out after %ld s (--max-time)", s->safe,
+	    s->o->max_time);
+}
+
+/* PED_RETRY_BASE_MS shrinks the first step so tests retry quickly. */
+static long long
+base_ms(void)
+{
+	const char *e = getenv("PED_RETRY_BASE_MS");
+	uint64_t v;
+
+	if (e != NULL && parse_uint(e, strlen(e), CAP_MS, &v) == 0)
+		return (long long)v;
+	return BASE_MS;
+}
+
+/* Full jitter: uniform in [0, min(cap, base * 2^n)] (AWS, 2015). */
+static long long
+backoff_ms(unsigned n)
+{
+	long long step = base_ms();
+
+	while (n-- > 0 && step < CAP_MS)
+		step *= 2;
+	if (step > CAP_MS)
+		step = CAP_MS;
+	return step == 0 ? 0 : random() % (step + 1);
+}
+
+/* Schedules another attempt of p, or ends the run when out of tries. */
+static void
+retry(struct soda *s, struct page *p, const char *why, long retry_after)
+{
+	long long delay;
+	char name[64];
+
+	if (p->tries >= s->o->retries) {
+		if (p->tries == 0)
+			page_fail(s, p, "%s", why);
+		page_fail(s, p, "%s (gave up after %u retries)", why, p->tries);
+	}
+	p->tries++;
+	delay = backoff_ms(p->tries);
+	if (retry_after > RETRY_AFTER_MAX)
+		page_fail(s, p, "%s, and the server asks to wait %ld s", why,
+		    retry_after);
+	/* The server asked all of us to wait, not only this request. */
+	if (retry_after >= 0) {
+		delay = retry_after * 1000LL;
+		if (now_ms() + delay > s->hold_until)
+			s->hold_until = now_ms() + delay;
+	}
+	if (s->deadline_ms != 0 && now_ms() + delay >= s->deadline_ms)
+		timed_out(s);
+	if (s->o->verbose && !s->o->quiet) {
+		progress_end();
+		warn_msg("%s: %s%s%s, retry %u/%u in %.1fs", s->safe,
+		    page_name(p, name, sizeof(name)),
+		    why[0] == ' ' ? "" : ": ", why, p->tries, s->o->retries,
+		    delay / 1000.0);
+	}
+	p->len = 0;
+	p->state = P_WAITING;
+	p->not_before = now_ms() + delay;
+}
+
+/*
+ * Counts the objects of a JSON array; sets [*from, *to) to what lies
+ * between its brackets, trimmed. -1 when the body is not one array.
+ */
+static long long
+json_rows(const char *b, size_t n, size_t *from, size_t *to)
+{
+	size_t i = 0;
+	long long rows = 0;
+	int depth = 0, str = 0, esc = 0;
+
+	while (i < n && isspace((unsigned char)b[i]))
+		i++;
+	if (i == n || b[i] != '[')
+		return -1;
+	*from = i + 1;
+	for (; i < n; i++) {
+		if (str) {
+			if (esc)
+				esc = 0;
+			else if (b[i] == '\\')
+				esc = 1;
+			else if (b[i] == '"')
+				str = 0;
+		} else if (b[i] == '"')
+			str = 1;
+		else if (b[i] == '{' || b[i] == '[') {
+			rows += depth == 1 && b[i] == '{';
+			depth++;
+		} else if ((b[i] == '}' || b[i] == ']') && --depth == 0)
+			break;
+	}
+	if (i == n)
+		return -1;
+	for (*to = i++; i < n; i++)
+		if (!isspace((unsigned char)b[i]))
+			return -1;
+	while (*from < *to && isspace((unsigned char)b[*from]))
+		(*from)++;
+	while (*to > *from && isspace((unsigned char)b[*to - 1]))
+		(*to)--;
+	return rows;
+}
+
+/*
+ * Counts the records of a CSV body, quote-aware (a quoted field may
+ * hold newlines), less the header; *body is where the record after the
+ * header begins. -1 without a header or with an open quote at the end.
+ */
+static long long
+csv_rows(const char *b, size_t n, size_t *body)
+{
+	size_t i;
+	long long recs = 0;
+	int quoted = 0, any = 0;
+
+	*body = n;
+	for (i = 0; i < n; i++) {
+		if (b[i] == '"')
+			quoted = !quoted;
+		if (quoted || (b[i] != '\n' && b[i] != '\r')) {
+			any = 1;
+			continue;
+		}
+		if (any && recs++ == 0)
+			*body = i + 1 + (b[i] == '\r' && i + 1 < n &&
+			    b[i + 1] == '\n');
+		any = 0;
+	}
+	recs += any;
+	if (quoted || recs == 0)
+		return -1;
+	return recs - 1;
+}
+
+/*
+ * Makes the slice of a verified page that read() hands out: the JSON
+ * objects after a ',', or the CSV records after a header that must be
+ * the first page's.
+ */
+static void
+page_slice(struct soda *s, struct page *p)
+{
+	if (s->json) {
+		if (json_rows(p->buf, p->len, &p->from, &p->to) > 0 &&
+		    s->objects++ > 0)
+			p->buf[--p->from] = ',';	/* the '[' or a space */
+		return;
+	}
+	csv_rows(p->buf, p->len, &p->from);
+	if (p->offset == 0) {
+		s->header = xmemdup(p->buf, p->from);
+		s->header_len = p->from;
+		p->from = 0;
+	} else if (p->from != s->header_len ||
+	    memcmp(p->buf, s->header, p->from) != 0)
+		page_fail(s, p, "header differs from the first page's");
+	if (p->len > 0 && p->buf[p->len - 1] != '\n')
+		p->buf[p->len++] = '\n';	/* write_cb kept room */
+	p->to = p->len;
+}
+
+/* The N of [{"count":"N"}] (JSON) or "count"\n"N"\n (CSV). */
+static int
+parse_count(struct soda *s, struct page *p)
+{
+	const char *b, *e;
+	uint64_t v;
+
+	if (p->len == 0)
+		return -1;
+	p->buf[p->len] = '\0';	/* write_cb kept room */
+	b = p->buf + strspn(p->buf, " \t\r\n");
+	if (s->json) {
+		if (strncmp(b, "[", 1) != 0 ||
+		    (b = strstr(b, "\"count")) == NULL ||
+		    (b = strchr(b + 1, '"')) == NULL)
+			return -1;
+		b += strspn(b + 1, " \t\r\n") + 1;
+		if (*b++ != ':')
+			return -1;
+	} else {
+		b += *b == '"';
+		if (strncmp(b, "count", 5) != 0)
+			return -1;
+		b += strcspn(b, "\n");
+	}
+	b += strspn(b, " \t\r\n");
+	b += *b == '"';
+	e = b + strspn(b, "0123456789");
+	if (parse_uint(b, e - b, PED_INT_MAX, &v) != 0)
+		return -1;
+	e += *e == '"';
+	if (!s->json && e[strspn(e, "\r\n")] != '\0')
+		return -1;
+	s->total = v;
+	return 0;
+}
+
+/* Judges a finished 200: the rows promised, or a retry. */
+static void
+page_check(struct soda *s, struct page *p)
+{
+	char why[128];
+	long long rows;
+
+	if (p->is_count) {
+		if (parse_count(s, p) != 0)
+			page_fail(s, p, "unexpected reply (no count)");
+		p->state = P_DONE;
+		return;
+	}
+	if (!s->counted) {
+		p->state = P_FETCHED;
+		return;
+	}
+	/* The JSON slice is cut on hand-out; count it here to retry early. */
+	rows = s->json ? json_rows(p->buf, p->len, &p->from, &p->to) :
+	    csv_rows(p->buf, p->len, &p->from);
+	if (rows < 0)
+		retry(s, p, s->json ? "not a JSON array" :
+		    "not a CSV table", -1);
+	else if ((unsigned long long)rows != p->want) {
+		snprintf(why, sizeof(why), " has %lld rows, expected %llu",
+		    rows, p->want);
+		retry(s, p, why, -1);
+	} else
+		p->state = P_DONE;
+}
+
+/* Errors worth another attempt: the network, not the request. */
+static int
+transient(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_BAD_CONTENT_ENCODING:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+page_done(struct soda *s, struct page *p, CURLcode cc)
+{
+	char why[CURL_ERROR_SIZE + 80];
+
+	curl_multi_remove_handle(s->multi, p->easy);
+	/*
+	 * The first page failed before the count came: the count's own
+	 * failure (a 403, a 404) is the one to report; if it succeeds,
+	 * the page is tried again.
+	 */
+	if (!s->counted && !p->is_count && (cc != CURLE_OK ||
+	    p->status != 200)) {
+		p->state = P_WAITING;
+		p->not_before = LLONG_MAX;
+		return;
+	}
+	if (cc == CURLE_OPERATION_TIMEDOUT && s->deadline_ms != 0 &&
+	    now_ms() >= s->deadline_ms - 50)
+		timed_out(s);
+	if (cc != CURLE_OK) {
+		snprintf(why, sizeof(why), "%s", p->errbuf[0] != '\0' ?
+		    p->errbuf : curl_easy_strerror(cc));
+		if (!transient(cc))
+			page_fail(s, p, "%s", why);
+		retry(s, p, why, -1);
+		return;
+	}
+	if (p->status == 200) {
+		page_check(s, p);
+		return;
+	}
+	snprintf(why, sizeof(why), "HTTP %ld%s%s", p->status,
+	    p->reason[0] != '\0' ? " " : "", p->reason);
+	/* 202: the query is still being processed, ask again. */
+	if (p->status == 202 || p->status == 429 ||
+	    (p->status >= 500 && p->status <= 599))
+		retry(s, p, why, p->retry_after);
+	else
+		page_fail(s, p, "%s", why);
+}
+
+static void
+easy_setup(struct soda *s, struct page *p)
+{
+	const struct fetch_options *o = s->o;
+	CURL *e;
+
+	if ((e = p->easy = curl_easy_init()) == NULL)
+		die(EXIT_RUNTIME, "libcurl: cannot initialise");
+	setopt_check(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"),
+	    "protocols");
+	setopt_check(curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+	    "http,https"), "protocols");
+	setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L),
+	    "redirects");
+	setopt_check(curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L), "redirects");
+	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L), "tls");
+	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L), "tls");
+	if (o->cacert != NULL)
+		setopt_check(curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert),
+		    "cacert");
+	if (o->connect_timeout > 0)
+		setopt_check(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
+		    o->connect_timeout), "connect timeout");
+	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L), "stall");
+	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, STALL_SECS),
+	    "stall");
+	setopt_check(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""),
+	    "encoding");
+	setopt_check(curl_easy_setopt(e, CURLOPT_USERAGENT,
+	    "ped-fetch/" PED_VERSION), "user agent");
+	/* The token travels in a header, never in the URL we print. */
+	setopt_check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->hdrs),
+	    "headers");
+	setopt_check(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L), "signals");
+	setopt_check(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->errbuf),
+	    "error buffer");
+	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb),
+	    "write");
+	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEDATA, p), "write");
+	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb),
+	    "header");
+	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERDATA, p), "header");
+}
+
+/* A fresh attempt of the slot's request (its URL is already set). */
+static void
+page_start(struct soda *s, struct page *p)
+{
+	long long left;
+
+	p->len = 0;
+	p->status = 0;
+	p->errbuf[0] = '\0';
+	if (s->deadline_ms != 0) {
+		if ((left = s->deadline_ms - now_ms()) <= 0)
+			timed_out(s);
+		setopt_check(curl_easy_setopt(p->easy, CURLOPT_TIMEOUT_MS,
+		    (long)left), "timeout");
+	}
+	setopt_check(curl_easy_setopt(p->easy, CURLOPT_URL, p->url), "url");
+	if (curl_multi_add_handle(s->multi, p->easy) != CURLM_OK)
+		die(EXIT_RUNTIME, "libcurl: cannot add a transfer");
+	p->state = P_RUNNING;
+}
+
+/*
+ * Puts page k (offset k * page size) in its slot and starts it. ":id"
+ * and "count(*)" go as they are: ':', '(', '*' and ')' are legal in a
+ * query (RFC 3986) and are how the SODA documentation writes them.
+ */
+static void
+page_new(struct soda *s, unsigned long long k)
+{
+	struct page *p = &s->slot[k % s->nslots];
+	unsigned long long left;
+	size_t n = strlen(s->base) + 80;
+
+	p->offset = k * s->page_size;
+	left = s->counted ? s->total - p->offset : 0;
+	p->want = left < s->page_size ? left : s->page_size;
+	p->is_count = 0;
+	p->tries = 0;
+	free(p->url);
+	p->url = xmalloc(n);
+	snprintf(p->url, n, "%s$limit=%lu&$offset=%llu&$order=:id",
+	    s->base, s->page_size, p->offset);
+	page_start(s, p);
+}
+
+/* Requests running or waiting to be retried. */
+static unsigned
+in_flight(const struct soda *s)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < s->nslots; i++)
+		n += s->slot[i].state == P_RUNNING ||
+		    s->slot[i].state == P_WAITING;
+	return n;
+}
+
+/*
+ * Starts every page the window allows and every retry that is due. The
+ * window has one slot more than jobs, so a page finished early does not
+ * stall a request while it waits for its turn to be handed out.
+ */
+static long
+start_due(struct soda *s)
+{
+	struct page *p;
+	long long now = now_ms(), wait = POLL_MS;
+	unsigned i;
+
+	if (s->hold_until > now)
+		wait = s->hold_until - now < wait ? s->hold_until - now : wait;
+	else
+		while (s->started < s->npages &&
+		    s->started < s->next + s->nslots &&
+		    s->slot[s->started % s->nslots].state == P_IDLE &&
+		    in_flight(s) < s->jobs)
+			page_new(s, s->started++);
+	for (i = 0; i < s->nslots; i++) {
+		p = &s->slot[i];
+		if (p->state != P_WAITING)
+			continue;
+		if (p->not_before <= now)
+			page_start(s, p);
+		else if (p->not_before - now < wait)
+			wait = p->not_before - now;
+	}
+	return (long)wait;
+}
+
+/* Moves every transfer on; returns after some progress or a poll. */
+static void
+pump(struct soda *s)
+{
+	CURLMsg *m;
+	struct page *p;
+	long wait;
+	int left, running;
+
+	wait = start_due(s);
+	if (curl_multi_perform(s->multi, &running) != CURLM_OK)
+		die(EXIT_RUNTIME, "libcurl: transfer failed");
+	while ((m = curl_multi_info_read(s->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &p);
+		s->src.consumed += (long long)p->len;
+		page_done(s, p, m->data.result);
+		wait = 0;
+	}
+	if (wait > 0 && curl_multi_poll(s->multi, NULL, 0, (int)wait,
+	    NULL) != CURLM_OK)
+		die(EXIT_RUNTIME, "libcurl: poll failed");
+}
+
+/* Hands out the next page, or moves on to the closing bracket. */
+static void
+next_page(struct soda *s)
+{
+	struct page *p;
+
+	if (s->cur != NULL) {
+		s->cur->state = P_IDLE;
+		s->cur = NULL;
+		s->next++;
+	}
+	if (s->next == s->npages) {
+		s->phase = 2;
+		return;
+	}
+	p = &s->slot[s->next % s->nslots];
+	while (p->state != P_DONE || p->offset != s->next * s->page_size)
+		pump(s);
+	page_slice(s, p);
+	s->cur = p;
+	s->out = p->buf + p->from;
+	s->outlen = p->to - p->from;
+}
+
+static size_t
+soda_read(struct source *src, void *buf, size_t n)
+{
+	struct soda *s = (struct soda *)src;
+
+	while (s->outlen == 0) {
+		switch (s->phase) {
+		case 0:
+			s->phase = 1;
+			if (s->json) {
+				s->out = "[";
+				s->outlen = 1;
+			}
+			break;
+		case 1:
+			next_page(s);
+			break;
+		case 2:
+			s->phase = 3;
+			if (s->json) {
+				s->out = "]\n";
+				s->outlen = 2;
+			}
+			break;
+		default:
+			return 0;
+		}
+	}
+	if (n > s->outlen)
+		n = s->outlen;
+	memcpy(buf, s->out, n);
+	s->out += n;
+	s->outlen -= n;
+	return n;
+}
+
+static void
+soda_close(struct source *src)
+{
+	struct soda *s = (struct soda *)src;
+	unsigned i;
+
+	for (i = 0; i < s->nslots; i++) {
+		if (s->slot[i].state == P_RUNNING)
+			curl_multi_remove_handle(s->multi, s->slot[i].easy);
+		curl_easy_cleanup(s->slot[i].easy);
+		free(s->slot[i].buf);
+		free(s->slot[i].url);
+	}
+	free(s->slot);
+	free(s->header);
+	curl_multi_cleanup(s->multi);
+	curl_slist_free_all(s->hdrs);
+	free(s->safe);
+	free(s->base);
+	free(s);
+	curl_global_cleanup();
+}
+
+/* Checks YYYY-MM-DD; writes the same date, or the day after, to out. */
+static void
+parse_date(const char *opt, const char *d, int next, char *out)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	uint64_t y, m, day;
+	int leap, last;
+
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-' ||
+	    parse_uint(d, 4, 9999, &y) != 0 || y < 1 ||
+	    parse_uint(d + 5, 2, 12, &m) != 0 || m < 1 ||
+	    parse_uint(d + 8, 2, 31, &day) != 0 || day < 1)
+		die(EXIT_USAGE, "%s: invalid date \"%s\"", opt, d);
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	last = mdays[m - 1] + (m == 2 && leap);
+	if ((int)day > last)
+		die(EXIT_USAGE, "%s: invalid date \"%s\"", opt, d);
+	if (next && (int)++day > last) {
+		day = 1;
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	snprintf(out, 11, "%04d-%02d-%02d", (int)y, (int)m, (int)day);
+}
+
+/*
+ * The $where of --since, --until and --where: inclusive local dates on
+ * the floating date_time, so --until D means before the next midnight.
+ */
+static void
+build_where(const struct soda_options *so, char *w, size_t size)
+{
+	char d[16];
+	size_t n = 0;
+
+	w[0] = '\0';
+	if (so->where != NULL && so->where[0] != '\0')
+		n += snprintf(w, size, so->since || so->until ? "(%s)" : "%s",
+		    so->where);
+	if (so->since != NULL && n < size) {
+		parse_date("--since", so->since, 0, d);
+		n += snprintf(w + n, size - n, "%sdate_time >= '%sT00:00:00'",
+		    n > 0 ? " AND " : "", d);
+	}
+	if (so->until != NULL && n < size) {
+		parse_date("--until", so->until, 1, d);
+		n += snprintf(w + n, size - n, "%sdate_time < '%sT00:00:00'",
+		    n > 0 ? " AND " : "", d);
+	}
+	if (n >= size)
+		die(EXIT_USAGE, "--where: longer than %zu bytes", size - 1);
+}
+
+/* base: the URL, then "?" or "&", then "$where=...&" when filtered. */
+static void
+build_base(struct soda *s, const char *url, const struct soda_options *so)
+{
+	char where[WHERE_MAX], *esc = NULL;
+	const char *sep = strchr(url, '?') != NULL ? "&" : "?";
+	size_t n;
+
+	build_where(so, where, sizeof(where));
+	if (where[0] != '\0' &&
+	    (esc = curl_easy_escape(s->slot[0].easy, where, 0)) == NULL)
+		die(EXIT_RUNTIME, "out of memory");
+	n = strlen(url) + (esc != NULL ? strlen(esc) : 0) + 16;
+	s->base = xmalloc(n);
+	snprintf(s->base, n, "%s%s%s%s%s", url, sep, esc ? "$where=" : "",
+	    esc ? esc : "", esc ? "&" : "");
+	curl_free(esc);
+}
+
+/* The endpoint's format, from the path: .../ID.json or .../ID.csv. */
+static int
+is_json(const char *url)
+{
+	size_t n = strcspn(url, "?#");
+
+	if (n >= 4 && strncasecmp(url + n - 4, ".csv", 4) == 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Runs the count request in the spare slot and sizes the paging from it.
+ * The first page is needed whatever the count: with two jobs or more it
+ * is fetched alongside, and judged once the count is known.
+ */
+static void
+count_rows(struct soda *s)
+{
+	struct page *p = &s->slot[s->nslots - 1], *first = &s->slot[0];
+	size_t n = strlen(s->base) + 32;
+
+	p->is_count = 1;
+	p->url = xmalloc(n);
+	snprintf(p->url, n, "%s$select=count(*)", s->base);
+	page_start(s, p);
+	s->npages = 1;
+	while (p->state != P_DONE)
+		pump(s);
+	p->state = P_IDLE;
+	s->counted = 1;
+	s->npages = (s->total + s->page_size - 1) / s->page_size;
+	/* No rows still takes one page: the CSV header, or "[]". */
+	if (s->npages == 0)
+		s->npages = 1;
+	first->want = s->total < s->page_size ? s->total : s->page_size;
+	if (first->state == P_FETCHED)
+		page_check(s, first);
+	else if (first->state == P_WAITING)
+		first->not_before = now_ms();
+	if (s->o->verbose && !s->o->quiet)
+		warn_msg("%s: %llu rows in %llu pages of %lu, %u jobs",
+		    s->safe, s->total, s->npages, s->page_size, s->jobs);
+}
+
+static struct curl_slist *
+token_header(void)
+{
+	const char *t = getenv("SODA_APP_TOKEN");
+	struct curl_slist *l;
+	char *h;
+	size_t n;
+
+	if (t == NULL || t[0] == '\0')
+		return NULL;
+	if (strpbrk(t, "\r\n") != NULL)
+		die(EXIT_USAGE, "SODA_APP_TOKEN: invalid token");
+	n = strlen(t) + 16;
+	h = xmalloc(n);
+	snprintf(h, n, "X-App-Token: %s", t);
+	if ((l = curl_slist_append(NULL, h)) == NULL)
+		die(EXIT_RUNTIME, "out of memory");
+	memset(h, 0, n);
+	free(h);
+	return l;
+}
+
+struct source *
+source_open_soda(const char *url, const struct soda_options *so,
+    const struct fetch_options *o)
+{
+	struct soda *s;
+	unsigned i;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		die(EXIT_RUNTIME, "libcurl: cannot initialise");
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	s = xcalloc(1, sizeof(*s));
+	s->o = o;
+	s->jobs = so->jobs == 0 ? 1 : so->jobs;
+	s->page_size = so->page_size == 0 ? SODA_PAGE_SIZE : so->page_size;
+	s->json = is_json(url);
+	s->safe = redact(url);
+	s->src.name = s->safe;
+	s->src.read = soda_read;
+	s->src.close = soda_close;
+	s->src.size = -1;
+	s->hdrs = token_header();
+	if ((s->multi = curl_multi_init()) == NULL)
+		die(EXIT_RUNTIME, "libcurl: cannot initialise");
+	s->nslots = s->jobs + 1;
+	s->slot = xcalloc(s->nslots, sizeof(*s->slot));
+	for (i = 0; i < s->nslots; i++) {
+		easy_setup(s, &s->slot[i]);
+		setopt_check(curl_easy_setopt(s->slot[i].easy,
+		    CURLOPT_PRIVATE, &s->slot[i]), "private");
+	}
+	build_base(s, url, so);
+	if (o->max_time > 0)
+		s->deadline_ms = now_ms() + o->max_time * 1000LL;
+	count_rows(s);
+	return &s->src;
+}
