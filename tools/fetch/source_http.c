@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "err.h"
+#include "httputil.h"
 #include "num.h"
 #include "progress.h"
 #include "source.h"
@@ -24,11 +25,6 @@
 #include "xalloc.h"
 
 #define BUF_SIZE	(64 * 1024)	/* four of libcurl's write chunks */
-#define MAX_REDIRS	10L
-#define BASE_MS		500		/* first backoff step */
-#define CAP_MS		30000		/* longest backoff step */
-#define RETRY_AFTER_MAX	300		/* seconds; a longer wait fails */
-#define STALL_SECS	60L		/* no byte for this long: retry */
 #define DEADLINE_SLACK	50		/* ms: a timeout this close is ours */
 #define VALIDATOR_MAX	256
 
@@ -79,130 +75,11 @@ static void	 attempt_done(struct http *, CURLcode);
 static noreturn void fail(struct http *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
-/* Query parameters whose values look like secrets: matched anywhere. */
-static const char *const secret_words[] = {
-	"token", "key", "secret", "pass", "pwd", "auth", "sig",
-	"credential", "session"
-};
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
-static int
-secret_name(const char *name, size_t len)
-{
-	size_t i, j, w;
 
-	for (i = 0; i < sizeof(secret_words) / sizeof(secret_words[0]); i++) {
-		w = strlen(secret_words[i]);
-		for (j = 0; j + w <= len; j++)
-			if (strncasecmp(name + j, secret_words[i], w) == 0)
-				return 1;
-	}
-	return 0;
-}
 
-/*
- * Returns url with the userinfo and the values of token-like query
- * parameters replaced by "***", for messages: a Socrata URL may carry
- * $$app_token, a presigned one X-Amz-Signature.
- */
-static char *
-redact(const char *url)
-{
-	const char *p, *auth, *end, *at, *q, *eq, *amp;
-	char *out, *o;
-
-	out = o = xmalloc(3 * strlen(url) + 4);
-	p = url;
-	if ((auth = strstr(p, "://")) != NULL) {
-		auth += 3;
-		end = auth + strcspn(auth, "/?#");
-		at = NULL;
-		for (q = auth; q < end; q++)
-			if (*q == '@')
-				at = q;
-		memcpy(o, p, auth - p);
-		o += auth - p;
-		if (at != NULL) {
-			memcpy(o, "***", 3);
-			o += 3;
-			auth = at;
-		}
-		p = auth;
-	}
-	/* p: up to the query, copied as is. */
-	q = p + strcspn(p, "?#");
-	memcpy(o, p, q - p);
-	o += q - p;
-	p = q;
-	while (*p == '?' || *p == '&') {
-		*o++ = *p++;
-		end = p + strcspn(p, "&#");
-		amp = end;
-		eq = memchr(p, '=', end - p);
-		if (eq != NULL && secret_name(p, eq - p)) {
-			memcpy(o, p, eq + 1 - p);
-			o += eq + 1 - p;
-			memcpy(o, "***", 3);
-			o += 3;
-		} else {
-			memcpy(o, p, end - p);
-			o += end - p;
-		}
-		p = amp;
-	}
-	memcpy(o, p, strlen(p) + 1);
-	return out;
-}
-
-static void
-setopt_check(CURLcode cc, const char *what)
-{
-	if (cc != CURLE_OK)
-		die(EXIT_RUNTIME, "libcurl: %s: %s", what,
-		    curl_easy_strerror(cc));
-}
-
-/* Copies the header value after "Name:" without spaces or CRLF. */
-static void
-header_value(const char *v, size_t len, char *dst, size_t size)
-{
-	while (len > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		len--;
-	}
-	while (len > 0 && isspace((unsigned char)v[len - 1]))
-		len--;
-	if (len >= size)
-		len = 0;	/* too long to be a useful validator */
-	memcpy(dst, v, len);
-	dst[len] = '\0';
-}
-
-/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3). */
-static long
-parse_retry_after(const char *s)
-{
-	char *end;
-	long v;
-	time_t t;
-
-	if (isdigit((unsigned char)*s)) {
-		v = strtol(s, &end, 10);
-		return *end == '\0' && v >= 0 ? v : -1;
-	}
-	if ((t = curl_getdate(s, NULL)) == -1)
-		return -1;
-	t -= time(NULL);
-	return t > 0 ? (long)t : 0;
-}
 
 static void
 response_reset(struct http *h, const char *line, size_t len)
@@ -388,60 +265,9 @@ cannot_resume(struct http *h)
 	    h->got);
 }
 
-/* Errors worth another attempt: the network, not the request. */
-static int
-transient(CURLcode cc)
-{
-	switch (cc) {
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return 1;
-	default:
-		return 0;
-	}
-}
 
-/* PED_RETRY_BASE_MS shrinks the first step so tests retry quickly. */
-static long long
-base_ms(void)
-{
-	const char *e = getenv("PED_RETRY_BASE_MS");
-	uint64_t v;
 
-	if (e != NULL && parse_uint(e, strlen(e), CAP_MS, &v) == 0)
-		return (long long)v;
-	return BASE_MS;
-}
 
-/* Full jitter: uniform in [0, min(cap, base * 2^n)] (AWS, 2015). */
-static long long
-backoff_ms(unsigned n)
-{
-	long long step = base_ms();
-
-	while (n-- > 0 && step < CAP_MS)
-		step *= 2;
-	if (step > CAP_MS)
-		step = CAP_MS;
-	return step == 0 ? 0 : random() % (step + 1);
-}
-
-static void
-sleep_ms(long long ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) == -1)
-		;
-}
 
 static void
 retry(struct http *h, const char *why, long retry_after)
@@ -455,7 +281,7 @@ retry(struct http *h, const char *why, long retry_after)
 	}
 	h->tries++;
 	delay = backoff_ms(h->tries);
-	if (retry_after > RETRY_AFTER_MAX)
+	if (retry_after > HTTP_RETRY_AFTER_MAX)
 		fail(h, "%s, and the server asks to wait %ld s", why,
 		    retry_after);
 	if (retry_after >= 0)
@@ -509,7 +335,7 @@ attempt_done(struct http *h, CURLcode cc)
 		timed_out(h);
 	snprintf(why, sizeof(why), "%s",
 	    h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(cc));
-	if (!transient(cc))
+	if (!curl_transient(cc))
 		fail(h, "%s", why);
 	if (h->got > 0 && !h->can_resume)
 		cannot_resume(h);
@@ -572,34 +398,7 @@ easy_setup(struct http *h)
 	CURL *e = h->easy;
 
 	setopt_check(curl_easy_setopt(e, CURLOPT_URL, h->url), "url");
-	/* Neither the URL nor a redirect may reach file:// or others. */
-	setopt_check(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"),
-	    "protocols");
-	setopt_check(curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
-	    "http,https"), "protocols");
-	setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L),
-	    "redirects");
-	setopt_check(curl_easy_setopt(e, CURLOPT_MAXREDIRS, MAX_REDIRS),
-	    "redirects");
-	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L), "tls");
-	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L), "tls");
-	if (o->cacert != NULL)
-		setopt_check(curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert),
-		    "cacert");
-	if (o->connect_timeout > 0)
-		setopt_check(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
-		    o->connect_timeout), "connect timeout");
-	/* A body that stops flowing is retried (resumed), not waited on. */
-	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L), "stall");
-	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, STALL_SECS),
-	    "stall");
-	setopt_check(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""),
-	    "encoding");
-	setopt_check(curl_easy_setopt(e, CURLOPT_USERAGENT,
-	    "ped-fetch/" PED_VERSION), "user agent");
-	setopt_check(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L), "signals");
-	setopt_check(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf),
-	    "error buffer");
+	http_easy_defaults(e, o, h->errbuf);
 	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb),
 	    "write");
 	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEDATA, h), "write");
@@ -684,7 +483,7 @@ source_open_http(const char *url, const struct fetch_options *o)
 	h = xcalloc(1, sizeof(*h));
 	h->o = o;
 	h->url = xstrdup(url);
-	h->safe = redact(url);
+	h->safe = url_redact(url);
 	h->src.name = h->safe;
 	h->src.read = http_read;
 	h->src.close = http_close;

@@ -25,6 +25,7 @@
 #include <curl/curl.h>
 
 #include "err.h"
+#include "httputil.h"
 #include "num.h"
 #include "progress.h"
 #include "soda.h"
@@ -32,10 +33,6 @@
 #include "version.h"
 #include "xalloc.h"
 
-#define BASE_MS		500		/* first backoff step */
-#define CAP_MS		30000		/* longest backoff step */
-#define RETRY_AFTER_MAX	300		/* seconds; a longer wait fails */
-#define STALL_SECS	60L		/* no byte for this long: retry */
 #define POLL_MS		1000
 #define WHERE_MAX	4096
 
@@ -98,117 +95,11 @@ static void	 pump(struct soda *);
 static noreturn void page_fail(struct soda *, struct page *, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));
 
-/* Query parameters whose values look like secrets: matched anywhere. */
-static const char *const secret_words[] = {
-	"token", "key", "secret", "pass", "pwd", "auth", "sig",
-	"credential", "session"
-};
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
-static void
-setopt_check(CURLcode cc, const char *what)
-{
-	if (cc != CURLE_OK)
-		die(EXIT_RUNTIME, "libcurl: %s: %s", what,
-		    curl_easy_strerror(cc));
-}
 
-static int
-secret_name(const char *name, size_t len)
-{
-	size_t i, j, w;
 
-	for (i = 0; i < sizeof(secret_words) / sizeof(secret_words[0]); i++) {
-		w = strlen(secret_words[i]);
-		for (j = 0; j + w <= len; j++)
-			if (strncasecmp(name + j, secret_words[i], w) == 0)
-				return 1;
-	}
-	return 0;
-}
-
-/*
- * The URL for messages: userinfo and the values of token-like query
- * parameters ($$app_token) become "***".
- */
-static char *
-redact(const char *url)
-{
-	const char *p = url, *auth, *end, *at = NULL, *eq;
-	char *out = xmalloc(4 * strlen(url) + 8), *o = out;
-
-	if ((auth = strstr(p, "://")) != NULL) {
-		auth += 3;
-		end = auth + strcspn(auth, "/?#");
-		for (p = auth; p < end; p++)
-			if (*p == '@')
-				at = p;
-		p = at != NULL ? at + 1 : auth;
-		memcpy(o, url, auth - url);
-		o += auth - url;
-		if (at != NULL)
-			o += snprintf(o, 5, "***@");
-	}
-	end = p + strcspn(p, "?#");
-	memcpy(o, p, end - p);
-	o += end - p;
-	for (p = end; *p == '?' || *p == '&'; p = end) {
-		end = p + 1 + strcspn(p + 1, "&#");
-		eq = memchr(p, '=', end - p);
-		if (eq != NULL && secret_name(p + 1, eq - p - 1)) {
-			memcpy(o, p, eq + 1 - p);
-			o += eq + 1 - p;
-			o += snprintf(o, 4, "***");
-		} else {
-			memcpy(o, p, end - p);
-			o += end - p;
-		}
-	}
-	memcpy(o, p, strlen(p) + 1);
-	return out;
-}
-
-/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3). */
-static long
-parse_retry_after(const char *s)
-{
-	char *end;
-	long v;
-	time_t t;
-
-	if (isdigit((unsigned char)*s)) {
-		v = strtol(s, &end, 10);
-		return *end == '\0' && v >= 0 ? v : -1;
-	}
-	if ((t = curl_getdate(s, NULL)) == -1)
-		return -1;
-	t -= time(NULL);
-	return t > 0 ? (long)t : 0;
-}
-
-/* Copies a header value without the spaces around it and the CRLF. */
-static void
-trimmed(const char *v, size_t len, char *dst, size_t size)
-{
-	while (len > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		len--;
-	}
-	while (len > 0 && isspace((unsigned char)v[len - 1]))
-		len--;
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, v, len);
-	dst[len] = '\0';
-}
 
 static size_t
 header_cb(char *line, size_t size, size_t n, void *arg)
@@ -217,7 +108,7 @@ header_cb(char *line, size_t size, size_t n, void *arg)
 	char tmp[128], *sp;
 
 	(void)size;
-	trimmed(line, n, tmp, sizeof(tmp));
+	header_value(line, n, tmp, sizeof(tmp));
 	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
 		/* A new response (after a redirect or a 100): reset. */
 		p->status = 0;
@@ -227,10 +118,10 @@ header_cb(char *line, size_t size, size_t n, void *arg)
 			return n;
 		p->status = strtol(sp + 1, NULL, 10);
 		if ((sp = strchr(sp + 1, ' ')) != NULL)
-			trimmed(sp + 1, strlen(sp + 1), p->reason,
+			header_value(sp + 1, strlen(sp + 1), p->reason,
 			    sizeof(p->reason));
 	} else if (n > 12 && strncasecmp(line, "retry-after:", 12) == 0) {
-		trimmed(line + 12, n - 12, tmp, sizeof(tmp));
+		header_value(line + 12, n - 12, tmp, sizeof(tmp));
 		p->retry_after = parse_retry_after(tmp);
 	}
 	return n;
@@ -287,30 +178,7 @@ timed_out(struct soda *s)
 	    s->o->max_time);
 }
 
-/* PED_RETRY_BASE_MS shrinks the first step so tests retry quickly. */
-static long long
-base_ms(void)
-{
-	const char *e = getenv("PED_RETRY_BASE_MS");
-	uint64_t v;
 
-	if (e != NULL && parse_uint(e, strlen(e), CAP_MS, &v) == 0)
-		return (long long)v;
-	return BASE_MS;
-}
-
-/* Full jitter: uniform in [0, min(cap, base * 2^n)] (AWS, 2015). */
-static long long
-backoff_ms(unsigned n)
-{
-	long long step = base_ms();
-
-	while (n-- > 0 && step < CAP_MS)
-		step *= 2;
-	if (step > CAP_MS)
-		step = CAP_MS;
-	return step == 0 ? 0 : random() % (step + 1);
-}
 
 /* Schedules another attempt of p, or ends the run when out of tries. */
 static void
@@ -326,7 +194,7 @@ retry(struct soda *s, struct page *p, const char *why, long retry_after)
 	}
 	p->tries++;
 	delay = backoff_ms(p->tries);
-	if (retry_after > RETRY_AFTER_MAX)
+	if (retry_after > HTTP_RETRY_AFTER_MAX)
 		page_fail(s, p, "%s, and the server asks to wait %ld s", why,
 		    retry_after);
 	/* The server asked all of us to wait, not only this request. */
@@ -519,25 +387,6 @@ page_check(struct soda *s, struct page *p)
 		p->state = P_DONE;
 }
 
-/* Errors worth another attempt: the network, not the request. */
-static int
-transient(CURLcode cc)
-{
-	switch (cc) {
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-	case CURLE_BAD_CONTENT_ENCODING:
-		return 1;
-	default:
-		return 0;
-	}
-}
 
 static void
 page_done(struct soda *s, struct page *p, CURLcode cc)
@@ -562,7 +411,7 @@ page_done(struct soda *s, struct page *p, CURLcode cc)
 	if (cc != CURLE_OK) {
 		snprintf(why, sizeof(why), "%s", p->errbuf[0] != '\0' ?
 		    p->errbuf : curl_easy_strerror(cc));
-		if (!transient(cc))
+		if (!curl_transient(cc))
 			page_fail(s, p, "%s", why);
 		retry(s, p, why, -1);
 		return;
@@ -589,34 +438,10 @@ easy_setup(struct soda *s, struct page *p)
 
 	if ((e = p->easy = curl_easy_init()) == NULL)
 		die(EXIT_RUNTIME, "libcurl: cannot initialise");
-	setopt_check(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"),
-	    "protocols");
-	setopt_check(curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
-	    "http,https"), "protocols");
-	setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L),
-	    "redirects");
-	setopt_check(curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L), "redirects");
-	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L), "tls");
-	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L), "tls");
-	if (o->cacert != NULL)
-		setopt_check(curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert),
-		    "cacert");
-	if (o->connect_timeout > 0)
-		setopt_check(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
-		    o->connect_timeout), "connect timeout");
-	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L), "stall");
-	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, STALL_SECS),
-	    "stall");
-	setopt_check(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""),
-	    "encoding");
-	setopt_check(curl_easy_setopt(e, CURLOPT_USERAGENT,
-	    "ped-fetch/" PED_VERSION), "user agent");
+	http_easy_defaults(e, o, p->errbuf);
 	/* The token travels in a header, never in the URL we print. */
 	setopt_check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->hdrs),
 	    "headers");
-	setopt_check(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L), "signals");
-	setopt_check(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->errbuf),
-	    "error buffer");
 	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb),
 	    "write");
 	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEDATA, p), "write");
@@ -979,7 +804,7 @@ source_open_soda(const char *url, const struct soda_options *so,
 	s->jobs = so->jobs == 0 ? 1 : so->jobs;
 	s->page_size = so->page_size == 0 ? SODA_PAGE_SIZE : so->page_size;
 	s->json = is_json(url);
-	s->safe = redact(url);
+	s->safe = url_redact(url);
 	s->src.name = s->safe;
 	s->src.read = soda_read;
 	s->src.close = soda_close;

@@ -27,36 +27,6 @@ static const char *const month_names[12] = {
 	"august", "september", "october", "november", "december"
 };
 
-static int
-is_leap(unsigned y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static unsigned
-days_in_month(unsigned y, unsigned m)
-{
-	static const unsigned char dim[13] = {
-		0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-
-	return m == 2 && is_leap(y) ? 29 : dim[m];
-}
-
-/* Days since 1970-01-01 (Howard Hinnant's days_from_civil). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static void
 civil_from_days(int64_t z, struct civil *c)
 {
@@ -78,9 +48,7 @@ civil_from_days(int64_t z, struct civil *c)
 static unsigned
 weekday(unsigned y, unsigned m, unsigned d)
 {
-	int64_t w = (days_from_civil(y, m, d) + 4) % 7;
-
-	return (unsigned)(w < 0 ? w + 7 : w);
+	return period_weekday(y, m, d) % 7;
 }
 
 /*
@@ -94,11 +62,11 @@ transition(unsigned y, unsigned m, unsigned from)
 	unsigned d;
 
 	if (from == 0) {
-		d = days_in_month(y, m);
+		d = period_days_in_month(y, m);
 		d -= weekday(y, m, d);
 	} else
 		d = from + (7 - weekday(y, m, from)) % 7;
-	return days_from_civil(y, m, d) * 86400 + (2 - 10) * 3600;
+	return period_days_from_civil(y, m, d) * 86400 + (2 - 10) * 3600;
 }
 
 /*
@@ -298,7 +266,7 @@ valid(const struct civil *t)
 {
 	return t->year >= 1 && t->year <= 9999 && t->month >= 1 &&
 	    t->month <= 12 && t->day >= 1 &&
-	    t->day <= days_in_month(t->year, t->month) && t->hour <= 23 &&
+	    t->day <= period_days_in_month(t->year, t->month) && t->hour <= 23 &&
 	    t->min <= 59 && t->sec <= 59;
 }
 
@@ -308,7 +276,7 @@ to_melbourne(struct civil *t, int64_t off)
 {
 	int64_t utc, local, days;
 
-	utc = days_from_civil(t->year, t->month, t->day) * 86400 +
+	utc = period_days_from_civil(t->year, t->month, t->day) * 86400 +
 	    t->hour * 3600 + t->min * 60 + t->sec - off;
 	local = utc + melbourne_offset(utc);
 	days = local / 86400 - (local % 86400 < 0);

@@ -1,0 +1,231 @@
+/*
+ * What ped-fetch's HTTP sources share: libcurl defaults, retry timing
+ * (full-jitter backoff, Retry-After), header values, and URLs fit to
+ * print (no credentials, no tokens).
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "err.h"
+#include "httputil.h"
+#include "num.h"
+#include "version.h"
+#include "xalloc.h"
+
+/* Query parameters whose values look like secrets: matched anywhere. */
+static const char *const secret_words[] = {
+	"token", "key", "secret", "pass", "pwd", "auth", "sig",
+	"credential", "session"
+};
+
+long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+setopt_check(CURLcode cc, const char *what)
+{
+	if (cc != CURLE_OK)
+		die(EXIT_RUNTIME, "libcurl: %s: %s", what,
+		    curl_easy_strerror(cc));
+}
+
+static int
+secret_name(const char *name, size_t len)
+{
+	size_t i, j, w;
+
+	for (i = 0; i < sizeof(secret_words) / sizeof(secret_words[0]); i++) {
+		w = strlen(secret_words[i]);
+		for (j = 0; j + w <= len; j++)
+			if (strncasecmp(name + j, secret_words[i], w) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns url with the userinfo and the values of token-like query
+ * parameters replaced by "***", for messages: a Socrata URL may carry
+ * $$app_token, a presigned one X-Amz-Signature.
+ */
+char *
+url_redact(const char *url)
+{
+	const char *p, *auth, *end, *at, *q, *eq, *amp;
+	char *out, *o;
+
+	out = o = xmalloc(3 * strlen(url) + 4);
+	p = url;
+	if ((auth = strstr(p, "://")) != NULL) {
+		auth += 3;
+		end = auth + strcspn(auth, "/?#");
+		at = NULL;
+		for (q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+		memcpy(o, p, auth - p);
+		o += auth - p;
+		if (at != NULL) {
+			memcpy(o, "***", 3);
+			o += 3;
+			auth = at;
+		}
+		p = auth;
+	}
+	/* p: up to the query, copied as is. */
+	q = p + strcspn(p, "?#");
+	memcpy(o, p, q - p);
+	o += q - p;
+	p = q;
+	while (*p == '?' || *p == '&') {
+		*o++ = *p++;
+		end = p + strcspn(p, "&#");
+		amp = end;
+		eq = memchr(p, '=', end - p);
+		if (eq != NULL && secret_name(p, eq - p)) {
+			memcpy(o, p, eq + 1 - p);
+			o += eq + 1 - p;
+			memcpy(o, "***", 3);
+			o += 3;
+		} else {
+			memcpy(o, p, end - p);
+			o += end - p;
+		}
+		p = amp;
+	}
+	memcpy(o, p, strlen(p) + 1);
+	return out;
+}
+
+/* Copies the header value after "Name:" without spaces or CRLF. */
+void
+header_value(const char *v, size_t len, char *dst, size_t size)
+{
+	while (len > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)v[len - 1]))
+		len--;
+	if (len >= size)
+		len = 0;	/* too long to be a useful validator */
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3). */
+long
+parse_retry_after(const char *s)
+{
+	char *end;
+	long v;
+	time_t t;
+
+	if (isdigit((unsigned char)*s)) {
+		v = strtol(s, &end, 10);
+		return *end == '\0' && v >= 0 ? v : -1;
+	}
+	if ((t = curl_getdate(s, NULL)) == -1)
+		return -1;
+	t -= time(NULL);
+	return t > 0 ? (long)t : 0;
+}
+
+/* Errors worth another attempt: the network, not the request. */
+int
+curl_transient(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_BAD_CONTENT_ENCODING:	/* a gzip body cut short */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* PED_RETRY_HTTP_BASE_MS shrinks the first step so tests retry quickly. */
+static long long
+base_ms(void)
+{
+	const char *e = getenv("PED_RETRY_HTTP_BASE_MS");
+	uint64_t v;
+
+	if (e != NULL && parse_uint(e, strlen(e), HTTP_CAP_MS, &v) == 0)
+		return (long long)v;
+	return HTTP_BASE_MS;
+}
+
+/* Full jitter: uniform in [0, min(cap, base * 2^n)] (AWS, 2015). */
+long long
+backoff_ms(unsigned n)
+{
+	long long step = base_ms();
+
+	while (n-- > 0 && step < HTTP_CAP_MS)
+		step *= 2;
+	if (step > HTTP_CAP_MS)
+		step = HTTP_CAP_MS;
+	return step == 0 ? 0 : random() % (step + 1);
+}
+
+void
+sleep_ms(long long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) == -1)
+		;
+}
+
+void
+http_easy_defaults(CURL *e, const struct fetch_options *o, char *errbuf)
+{
+	/* Neither the URL nor a redirect may reach file:// or others. */
+	setopt_check(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"),
+	    "protocols");
+	setopt_check(curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR,
+	    "http,https"), "protocols");
+	setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L),
+	    "redirects");
+	setopt_check(curl_easy_setopt(e, CURLOPT_MAXREDIRS, HTTP_MAX_REDIRS),
+	    "redirects");
+	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L), "tls");
+	setopt_check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L), "tls");
+	if (o->cacert != NULL)
+		setopt_check(curl_easy_setopt(e, CURLOPT_CAINFO, o->cacert),
+		    "cacert");
+	if (o->connect_timeout > 0)
+		setopt_check(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
+		    o->connect_timeout), "connect timeout");
+	/* A body that stops flowing is retried, not waited on. */
+	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L), "stall");
+	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
+	    HTTP_STALL_SECS), "stall");
+	setopt_check(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""),
+	    "encoding");
+	setopt_check(curl_easy_setopt(e, CURLOPT_USERAGENT,
+	    "ped-fetch/" PED_VERSION), "user agent");
+	setopt_check(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L), "signals");
+	setopt_check(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf),
+	    "error buffer");
+}

@@ -1,0 +1,49 @@
+/*
+ * Shared by ped-fetch's HTTP sources (source_http.c, source_soda.c).
+ */
+#ifndef PED_FETCH_HTTPUTIL_H
+#define PED_FETCH_HTTPUTIL_H
+
+#include <stddef.h>
+
+#include <curl/curl.h>
+
+#include "source.h"
+
+#define HTTP_MAX_REDIRS		10L
+#define HTTP_BASE_MS		500	/* first backoff step */
+#define HTTP_CAP_MS		30000	/* longest backoff step */
+#define HTTP_RETRY_AFTER_MAX	300	/* seconds; a longer wait fails */
+#define HTTP_STALL_SECS		60L	/* no byte for this long: retry */
+
+/* A monotonic clock in milliseconds. */
+long long	 now_ms(void);
+void		 sleep_ms(long long ms);
+/* A failed curl_easy_setopt is fatal: it means a libcurl too old. */
+void		 setopt_check(CURLcode cc, const char *what);
+/*
+ * The URL for messages, allocated: userinfo and the values of token-like
+ * query parameters ($$app_token, X-Amz-Signature) become "***".
+ */
+char		*url_redact(const char *url);
+/* Retry-After in seconds (delay-seconds or an HTTP-date), or -1. */
+long		 parse_retry_after(const char *s);
+/* Copies a header value without the white space around it; too long: "". */
+void		 header_value(const char *v, size_t len, char *dst,
+		    size_t size);
+/* Errors of the network, worth another attempt. */
+int		 curl_transient(CURLcode cc);
+/*
+ * Full jitter: uniform in [0, min(cap, base * 2^n)] ms; the base is
+ * PED_RETRY_BASE_MS when set (tests), else HTTP_BASE_MS.
+ */
+long long	 backoff_ms(unsigned n);
+/*
+ * The options every transfer gets: http(s) only, bounded redirects, TLS
+ * verification, --cacert, --connect-timeout, stall detection, gzip, the
+ * User-Agent, no signals, and errbuf (CURL_ERROR_SIZE) for messages.
+ */
+void		 http_easy_defaults(CURL *e, const struct fetch_options *o,
+		    char *errbuf);
+
+#endif
