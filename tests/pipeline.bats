@@ -69,6 +69,40 @@ setup() {
 	cmp <(gzip -dc out/staged.tsv.gz) <(ped-fetch "$SEED")
 }
 
+@test "--s3 uploads every table after all were written" {
+	load s3/s3rver
+	s3rver_start "$BATS_TEST_TMPDIR/s3" || return 1
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER \
+	    AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL="$EP" \
+	    AWS_EC2_METADATA_DISABLED=true
+	run "$P" -s "$SEED" -o "out dir" --seed --s3 "s3://testbucket/ped run/"
+	assert_success
+	for f in top10_by_day.csv top10_by_month.csv top_10_daily.csv \
+	    top_all_daily.csv top_10_monthly.csv top_all_monthly.csv; do
+		/usr/bin/aws --endpoint-url "$EP" s3 cp --quiet \
+		    "s3://testbucket/ped run/$f" "got-$f"
+		cmp "got-$f" "out dir/$f"
+	done
+	# A failing upload fails the pipeline, naming the stage; the tables stay.
+	run -1 --separate-stderr "$P" -s "$SEED" -o out2 --s3 s3://nosuchbucket/x/
+	assert_stderr --partial 'NoSuchBucket'
+	assert_stderr --partial 'stage ped-s3put'
+	assert_file_exists out2/top10_by_day.csv
+	s3rver_stop "$BATS_TEST_TMPDIR/s3"
+}
+
+@test "a failing stage publishes nothing to S3 either" {
+	load s3/s3rver
+	s3rver_start "$BATS_TEST_TMPDIR/s3" || return 1
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER \
+	    AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL="$EP" \
+	    AWS_EC2_METADATA_DISABLED=true
+	run -1 "$P" -s nosuch.json -o out --s3 s3://testbucket/fail/
+	run /usr/bin/aws --endpoint-url "$EP" s3 ls s3://testbucket/fail/
+	assert_output ''
+	s3rver_stop "$BATS_TEST_TMPDIR/s3"
+}
+
 @test "paths with spaces" {
 	mkdir "in dir"
 	cp "$SEED" "in dir/my counts.json"

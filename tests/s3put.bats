@@ -4,33 +4,17 @@
 # front of it where a test needs a request log, injected faults or botocore's
 # independent signature check; tests/s3/imds.py plays the EC2 metadata service.
 load helper
+load s3/s3rver
 
 setup_file() {
-	local d="$BATS_FILE_TMPDIR/s3rver" i
-	if [ ! -d "$TESTS_DIR/s3/node_modules/@20minutes/s3rver" ]; then
-		echo "tests/s3/node_modules is missing: run make deps" >&2
-		return 1
-	fi
-	mkdir -p "$d"
-	node "$TESTS_DIR/s3/s3rver-cli.js" -d "$d/data" -a 127.0.0.1 -p 0 \
-	    --silent --configure-bucket testbucket >"$d/log" 2>&1 3>&- &
-	echo $! >"$d/pid"
-	for i in $(seq 300); do
-		S3PORT=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$d/log")
-		[ -n "$S3PORT" ] && break
-		sleep 0.05
-	done
-	[ -n "$S3PORT" ] || { cat "$d/log" >&2; return 1; }
-	export S3PORT EP="http://127.0.0.1:$S3PORT"
+	s3rver_start "$BATS_FILE_TMPDIR/s3rver" || return 1
 	# Random bytes, so a misplaced part cannot go unnoticed.
 	head -c $((50 * 1024 * 1024)) /dev/urandom >"$BATS_FILE_TMPDIR/big"
 	head -c $((12 * 1024 * 1024 + 7)) /dev/urandom >"$BATS_FILE_TMPDIR/mid"
 }
 
 teardown_file() {
-	local pid
-	pid=$(cat "$BATS_FILE_TMPDIR/s3rver/pid" 2>/dev/null) || return 0
-	kill "$pid" 2>/dev/null || true
+	s3rver_stop "$BATS_FILE_TMPDIR/s3rver"
 }
 
 setup() {

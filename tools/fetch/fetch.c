@@ -534,9 +534,11 @@ bad_row(struct fetch *f, unsigned long line, const char *why,
 {
 	if (!f->skip_bad)
 		data_error(f, line, why);
-	if (++f->skipped <= SHOWN_BAD && !f->o.quiet)
+	if (++f->skipped <= SHOWN_BAD && !f->o.quiet) {
+		progress_end();		/* a later tick draws it again */
 		warn_msg("%s:%lu: %s, skipped: %s", f->src->name, line, why,
 		    text);
+	}
 }
 
 /* Ends the run at bad data, after the rows already converted. */

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "httputil.h"
 #include "progress.h"
 
 #define REDRAW_MS	250	/* at most four redraws a second */
@@ -17,15 +18,6 @@ static int	 enabled;
 static int	 drawn;
 static long long t0_ms, last_ms;
 static unsigned	 calls;
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 progress_start(const struct source *s, const struct fetch_options *o)
