@@ -63,7 +63,7 @@ $(BUILD)/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o $(LIB)
 unit: $(UNIT)
 
 test: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) -s --no-print-directory all unit
 	@PED_BIN=$(abspath $(BIN)) PED_UNIT=$(abspath $(BUILD)/unit) tests/run
 
 asan-test: deps
@@ -75,7 +75,7 @@ bench: all
 	@tests/bench/run
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) -s --no-print-directory all
 	@scripts/demo.sh
 
 install: all

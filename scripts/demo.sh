@@ -4,8 +4,9 @@ set -eu
 cd "$(dirname "$0")/.."
 out=out/demo
 sample=data/melbourne_ods_counts_50k_sample.csv.gz
-echo "demo: scripts/pipeline.sh -s $sample -o $out --seed"
-PED_BIN="$PWD/bin" scripts/pipeline.sh -s "$sample" -o "$out" --seed
+locations=data/melbourne_sensor_locations_2023-09.csv
+echo "demo: scripts/pipeline.sh -s $sample -l $locations -o $out --seed"
+PED_BIN="$PWD/bin" scripts/pipeline.sh -s "$sample" -l "$locations" -o "$out" --seed
 for f in "$out"/*.csv; do
 	echo
 	echo "== $f ($(($(wc -l <"$f") - 1)) rows)"

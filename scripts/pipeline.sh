@@ -8,7 +8,7 @@ set -euo pipefail
 
 prog=ped-pipeline
 version=0.1.0
-usage_line="usage: $prog [-s SOURCE] [-o DIR] [-n N] [-p PERIODS] [--s3 s3://bucket/prefix/] [--keep-staged] [--seed]"
+usage_line="usage: $prog [-s SOURCE] [-l LOCATIONS] [-o DIR] [-n N] [-p PERIODS] [--s3 s3://bucket/prefix/] [--keep-staged] [--seed]"
 
 usage() {
 	if [ "$1" -eq 0 ]; then echo "$usage_line"; else echo "$usage_line" >&2; fi
@@ -20,10 +20,11 @@ die() {	# die STATUS MESSAGE
 	exit "$1"
 }
 
-source_spec="" outdir="./out" n=10 periods="day,month" s3="" keep_staged=0 seed=0
+source_spec="" locations="" outdir="./out" n=10 periods="day,month" s3="" keep_staged=0 seed=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-s) [ $# -ge 2 ] || usage 64; source_spec=$2; shift ;;
+	-l) [ $# -ge 2 ] || usage 64; locations=$2; shift ;;
 	-o) [ $# -ge 2 ] || usage 64; outdir=$2; shift ;;
 	-n) [ $# -ge 2 ] || usage 64; n=$2; shift ;;
 	-p) [ $# -ge 2 ] || usage 64; periods=$2; shift ;;
@@ -147,7 +148,9 @@ if [ $keep_staged -eq 1 ]; then
 fi
 
 # Fetch once; tee fans the stream out to every stage.
-if [ -n "$source_spec" ]; then fetch=(ped-fetch -q -- "$source_spec"); else fetch=(ped-fetch -q --ods); fi
+fetch=(ped-fetch -q)
+[ -z "$locations" ] || fetch+=(--locations "$locations")
+if [ -n "$source_spec" ]; then fetch+=(-- "$source_spec"); else fetch+=(--ods); fi
 set +e
 "${fetch[@]}" | tee -- "${fifos[@]}" >/dev/null
 fetch_status=("${PIPESTATUS[@]}")

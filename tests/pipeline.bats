@@ -36,6 +36,14 @@ setup() {
 	assert_output --regexp '^Monday,1,[0-9]+,'
 }
 
+@test "-l names the sensors from a locations file" {
+	run "$P" -s "$SAMPLE" -l "$ROOT/data/melbourne_sensor_locations_2023-09.csv" -o out -p month
+	assert_success
+	cmp out/top10_by_month.csv <(ped-fetch --locations "$ROOT/data/melbourne_sensor_locations_2023-09.csv" "$SAMPLE" | ped-agg -b month | ped-topn --csv)
+	run grep -c 'Southbank' out/top10_by_month.csv
+	assert_output --regexp '^[1-9]'
+}
+
 @test "-n 0 writes the full ranking as top_all_by_PERIOD.csv" {
 	"$P" -s "$SEED" -o out -n 0 -p weekday
 	run wc -l <out/top_all_by_weekday.csv
