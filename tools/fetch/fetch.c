@@ -24,7 +24,6 @@
 
 #define SHOWN_BAD	5	/* skipped rows quoted verbatim */
 #define VERBATIM_MAX	200	/* bytes of a skipped row quoted */
-#define SNIFF_MAX	4096
 
 struct fetch {
 	struct fetch_options	 o;
@@ -34,8 +33,6 @@ struct fetch {
 	struct source		*src;
 	struct emitter		*em;
 	unsigned long long	 read, skipped;
-	char			 sniff[SNIFF_MAX];	/* sniffed */
-	size_t			 sniffpos, snifflen;
 	char			 numbuf[NCOLS][32];	/* numbers */
 	/* --since/--until as day keys (period_instant), 0 when unset. */
 	const char		*since, *until;
@@ -58,7 +55,6 @@ static void	 parse_options(struct fetch *, int, char *[], int *);
 static uint64_t	 date_option(const char *, const char *);
 static void	 open_input(struct fetch *, const char *);
 static size_t	 input_read(void *, void *, size_t);
-static enum container sniff(struct fetch *);
 static void	 run_csv(struct fetch *);
 static void	 run_json(struct fetch *);
 static int	 convert(struct fetch *, const struct row *, char *);
@@ -102,8 +98,11 @@ main(int argc, char *argv[])
 	output_init();
 	parse_options(f, argc, argv, &header);
 	open_input(f, argv[optind]);
+	f->src = source_sniff(f->src, &container);
+	if (container == CONTAINER_AUTO)
+		/* An empty download must not pass for an empty dataset. */
+		die(EXIT_DATA, "%s: empty input", f->src->name);
 	progress_start(f->src, &f->o);
-	container = sniff(f);
 	if (f->container == CONTAINER_AUTO)
 		f->container = container;
 	f->em = emit_new(header);
@@ -258,52 +257,13 @@ open_input(struct fetch *f, const char *spec)
 		f->src = source_open(spec, &f->o);
 }
 
-/* The readers' byte source: the sniffed bytes, then the source. */
+/* The readers' byte source. */
 static size_t
 input_read(void *ctx, void *buf, size_t n)
 {
 	struct fetch *f = ctx;
-	size_t r;
 
-	if (f->sniffpos == f->snifflen)
-		return f->src->read(f->src, buf, n);
-	r = f->snifflen - f->sniffpos < n ? f->snifflen - f->sniffpos : n;
-	memcpy(buf, f->sniff + f->sniffpos, r);
-	f->sniffpos += r;
-	return r;
-}
-
-/*
- * Reads up to the first byte that is not white space (or the BOM): '['
- * or '{' is JSON, anything else CSV. Nothing at all is an error: an
- * empty download must not pass for an empty dataset.
- */
-static enum container
-sniff(struct fetch *f)
-{
-	static const char bom[] = "\xef\xbb\xbf";
-	size_t i = 0, r;
-
-	for (;;) {
-		for (; i < f->snifflen; i++) {
-			char c = f->sniff[i];
-
-			if (c == '[' || c == '{')
-				return CONTAINER_JSON;
-			if (c != ' ' && c != '\t' && c != '\r' && c != '\n' &&
-			    (i >= 3 || c != bom[i]))
-				return CONTAINER_CSV;
-		}
-		if (f->snifflen == SNIFF_MAX)
-			return CONTAINER_CSV;
-		r = f->src->read(f->src, f->sniff + f->snifflen,
-		    SNIFF_MAX - f->snifflen);
-		if (r == 0)
-			break;
-		f->snifflen += r;
-	}
-	progress_end();
-	die(EXIT_DATA, "%s: empty input", f->src->name);
+	return f->src->read(f->src, buf, n);
 }
 
 /* Quotes a CSV row back, as far as VERBATIM_MAX bytes. */

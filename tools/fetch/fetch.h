@@ -110,6 +110,14 @@ void		 emit_summary(const struct emitter *e,
 		    unsigned long long read, unsigned long long skipped);
 void		 emit_free(struct emitter *e);
 
+/* source_sniff.c */
+/*
+ * Wraps inner so that its first bytes are looked at and still read:
+ * *c is CONTAINER_JSON for '[' or '{' past white space and a BOM,
+ * CONTAINER_CSV otherwise, CONTAINER_AUTO for nothing but white space.
+ */
+struct source	*source_sniff(struct source *inner, enum container *c);
+
 /* ods.c: Opendatasoft v2.1 exports (--ods). */
 #define ODS_DEFAULT_URL	"https://data.melbourne.vic.gov.au" \
 	"/api/explore/v2.1/catalog/datasets/" \

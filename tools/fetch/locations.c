@@ -162,71 +162,24 @@ load_json(struct loader *ld)
 	json_reader_free(j);
 }
 
-/* Reads past white space and a BOM to see whether the data is JSON. */
-static int
-is_json(struct source *src, char *head, size_t *headlen)
-{
-	size_t i;
-
-	*headlen = src->read(src, head, 64);
-	for (i = 0; i < *headlen; i++) {
-		unsigned char c = (unsigned char)head[i];
-
-		if (c == '[' || c == '{')
-			return 1;
-		if (c != ' ' && c != '\t' && c != '\r' && c != '\n' &&
-		    c != 0xef && c != 0xbb && c != 0xbf)
-			return 0;
-	}
-	return 0;
-}
-
-/* Replays the sniffed bytes before the rest of the source. */
-struct replay {
-	struct source	 src;
-	struct source	*inner;
-	char		 head[64];
-	size_t		 pos, len;
-};
-
-static size_t
-replay_read(struct source *s, void *buf, size_t n)
-{
-	struct replay *r = (struct replay *)s;
-	size_t k;
-
-	if (r->pos == r->len)
-		return r->inner->read(r->inner, buf, n);
-	k = r->len - r->pos < n ? r->len - r->pos : n;
-	memcpy(buf, r->head + r->pos, k);
-	r->pos += k;
-	return k;
-}
-
 struct locations *
 locations_load(const char *spec, const struct fetch_options *o)
 {
 	struct fetch_options quiet = *o;
 	struct locations *l = xcalloc(1, sizeof(*l));
-	struct replay r;
 	struct loader ld;
-	int json;
+	enum container c;
 
 	quiet.progress = 0;
 	htab_init(&l->by_id);
 	htab_init(&l->unknown);
-	memset(&r, 0, sizeof(r));
-	r.inner = source_open(spec, &quiet);
-	json = is_json(r.inner, r.head, &r.len);
-	r.src.name = r.inner->name;
-	r.src.read = replay_read;
 	ld.l = l;
-	ld.src = &r.src;
-	if (json)
+	ld.src = source_sniff(source_open(spec, &quiet), &c);
+	if (c == CONTAINER_JSON)
 		load_json(&ld);
 	else
 		load_csv(&ld);
-	source_close(r.inner);
+	source_close(ld.src);
 	if (l->n == 0)
 		die(EXIT_DATA, "%s: no sensor locations", spec);
 	return l;
