@@ -177,6 +177,13 @@ monday\t1\tx\t1|bad period "monday"
 EOF_TABLE
 }
 
+@test "empty input, or a header alone, gives the header alone" {
+	run -0 ped-agg </dev/null
+	assert_output "$(tsv 'period|sensor_id|sensor_name|count')"
+	run -0 ped-agg --no-header - <<<"$(tsv 'period|sensor_id|sensor_name|count')"
+	assert_output ''
+}
+
 @test "leap day is a valid period" {
 	tsv '2020-02-29T23|1|x|1' >leap.tsv
 	run ped-agg --no-header -b weekday leap.tsv

@@ -66,6 +66,13 @@ setup() {
 	assert_equal "${#lines[@]}" 1471
 }
 
+@test "empty input gives the header alone" {
+	run -0 ped-topn </dev/null
+	assert_output "$(tsv 'period|rank|sensor_id|sensor_name|count')"
+	run -0 ped-topn -n 0 --csv </dev/null
+	assert_output "$(printf 'period,rank,sensor_id,sensor_name,count\r')"
+}
+
 @test "a period with fewer than N sensors outputs what it has" {
 	tsv '2021-07-01|1|a|9' '2021-07-02|1|a|1' '2021-07-02|2|b|2' >f.tsv
 	run ped-topn --no-header -n 5 f.tsv

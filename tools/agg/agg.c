@@ -217,7 +217,9 @@ write_groups(struct agg *agg, int header)
 	struct period p;
 	size_t i;
 
-	qsort(agg->groups, agg->ngroups, sizeof(*agg->groups), group_cmp);
+	if (agg->ngroups > 0)	/* qsort(3) takes no NULL, even for none */
+		qsort(agg->groups, agg->ngroups, sizeof(*agg->groups),
+		    group_cmp);
 	if (header)
 		puts(TSV_HEADER);
 	for (i = 0; i < agg->ngroups; i++) {

@@ -115,7 +115,8 @@ main(int argc, char *argv[])
 	for (; argc > 0; argc--, argv++)
 		tsv_read(*argv, add_record, &t);
 
-	qsort(t.keepers, t.nkeepers, sizeof(*t.keepers), keeper_cmp);
+	if (t.nkeepers > 0)	/* qsort(3) takes no NULL, even for none */
+		qsort(t.keepers, t.nkeepers, sizeof(*t.keepers), keeper_cmp);
 	if (header)
 		fputs(csv ? "period,rank,sensor_id,sensor_name,count\r\n" :
 		    TOPN_HEADER "\n", stdout);
