@@ -146,11 +146,9 @@ period_parse(const char *s, size_t len, struct period *p)
 	default:
 		return -1;
 	}
-	if (len >= 10) {
-		if (p->day < 1 || p->day > period_days_in_month(p->year, p->month))
-			return -1;
-		p->weekday = period_weekday(p->year, p->month, p->day);
-	}
+	if (len >= 10 &&
+	    (p->day < 1 || p->day > period_days_in_month(p->year, p->month)))
+		return -1;
 	return 0;
 }
 
@@ -193,6 +191,10 @@ period_truncate(const struct period *in, enum period_kind kind,
 	case PERIOD_HOUR:
 		break;
 	case PERIOD_WEEKDAY:
+		/* Computed here only: most rows are never asked for it. */
+		if (in->kind != PERIOD_WEEKDAY)
+			out->weekday = period_weekday(in->year, in->month,
+			    in->day);
 		out->year = out->month = out->day = out->hour = 0;
 		break;
 	case PERIOD_MONTHNAME:
@@ -280,6 +282,4 @@ period_from_key(uint64_t key, struct period *p)
 	p->month = (unsigned)(key >> 16 & 0xff);
 	p->day = (unsigned)(key >> 8 & 0xff);
 	p->hour = (unsigned)(key & 0xff);
-	if (p->day != 0)
-		p->weekday = period_weekday(p->year, p->month, p->day);
 }

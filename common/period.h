@@ -25,7 +25,7 @@ struct period {
 	unsigned	 month;		/* 1..12, or 0 when absent */
 	unsigned	 day;		/* 1..31, or 0 */
 	unsigned	 hour;		/* 0..23 (only with PERIOD_HOUR) */
-	unsigned	 weekday;	/* 1 = Monday .. 7 = Sunday */
+	unsigned	 weekday;	/* 1 = Monday .. 7 = Sunday (PERIOD_WEEKDAY) */
 };
 
 /* Longest formatted period ("YYYY-MM-DDTHH", "Wednesday", "September"). */
