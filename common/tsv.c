@@ -119,3 +119,12 @@ tsv_read(const char *path, tsv_record_fn *fn, void *arg)
 	}
 	lr_close(&lr);
 }
+
+void
+tsv_read_args(int argc, char *argv[], tsv_record_fn *fn, void *arg)
+{
+	if (argc == 0)
+		tsv_read("-", fn, arg);
+	for (; argc > 0; argc--, argv++)
+		tsv_read(*argv, fn, arg);
+}

@@ -42,5 +42,7 @@ void	 tsv_put_escaped(FILE *fp, const char *s, size_t len);
  * equal to TSV_HEADER are skipped. A malformed line is fatal (exit 65).
  */
 void	 tsv_read(const char *path, tsv_record_fn *fn, void *arg);
+/* tsv_read() over each of the argc paths in argv, or stdin when none. */
+void	 tsv_read_args(int argc, char *argv[], tsv_record_fn *fn, void *arg);
 
 #endif

@@ -102,10 +102,7 @@ main(int argc, char *argv[])
 	agg.by = (enum period_kind)by;
 	htab_init(&agg.groups_by_key);
 	htab_init(&agg.names_by_text);
-	if (argc == 0)
-		tsv_read("-", add_record, &agg);
-	for (; argc > 0; argc--, argv++)
-		tsv_read(*argv, add_record, &agg);
+	tsv_read_args(argc, argv, add_record, &agg);
 	write_groups(&agg, header);
 	free_agg(&agg);
 	close_stdout();

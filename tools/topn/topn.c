@@ -110,10 +110,7 @@ main(int argc, char *argv[])
 
 	htab_init(&t.keepers_by_key);
 	htab_init(&t.seen);
-	if (argc == 0)
-		tsv_read("-", add_record, &t);
-	for (; argc > 0; argc--, argv++)
-		tsv_read(*argv, add_record, &t);
+	tsv_read_args(argc, argv, add_record, &t);
 
 	if (t.nkeepers > 0)	/* qsort(3) takes no NULL, even for none */
 		qsort(t.keepers, t.nkeepers, sizeof(*t.keepers), keeper_cmp);
