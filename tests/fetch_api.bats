@@ -131,3 +131,8 @@ setup() {
 	run -1 --separate-stderr ped-fetch --locations nosuch.csv "$COUNTS"
 	assert_stderr --partial 'nosuch.csv'
 }
+
+@test "a malformed PED_RETRY_BASE_MS is a usage error" {
+	run -64 --separate-stderr env PED_RETRY_BASE_MS=abc ped-fetch --retries 1 http://127.0.0.1:9/x.csv
+	assert_stderr 'ped-fetch: PED_RETRY_BASE_MS: invalid milliseconds "abc"'
+}

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "backoff.h"
 #include "err.h"
 #include "httputil.h"
 #include "num.h"
@@ -161,29 +162,15 @@ curl_transient(CURLcode cc)
 	}
 }
 
-/* PED_RETRY_HTTP_BASE_MS shrinks the first step so tests retry quickly. */
-static long long
-base_ms(void)
-{
-	const char *e = getenv("PED_RETRY_HTTP_BASE_MS");
-	uint64_t v;
-
-	if (e != NULL && parse_uint(e, strlen(e), HTTP_CAP_MS, &v) == 0)
-		return (long long)v;
-	return HTTP_BASE_MS;
-}
-
-/* Full jitter: uniform in [0, min(cap, base * 2^n)] (AWS, 2015). */
 long long
 backoff_ms(unsigned n)
 {
-	long long step = base_ms();
+	static unsigned long long base;
+	static int known;
 
-	while (n-- > 0 && step < HTTP_CAP_MS)
-		step *= 2;
-	if (step > HTTP_CAP_MS)
-		step = HTTP_CAP_MS;
-	return step == 0 ? 0 : random() % (step + 1);
+	if (!known++)
+		base = backoff_base_ms(HTTP_BASE_MS);
+	return (long long)backoff_delay_ms(base, n);
 }
 
 void

@@ -12,7 +12,6 @@
 
 #define HTTP_MAX_REDIRS		10L
 #define HTTP_BASE_MS		500	/* first backoff step */
-#define HTTP_CAP_MS		30000	/* longest backoff step */
 #define HTTP_RETRY_AFTER_MAX	300	/* seconds; a longer wait fails */
 #define HTTP_STALL_SECS		60L	/* no byte for this long: retry */
 
@@ -33,10 +32,7 @@ void		 header_value(const char *v, size_t len, char *dst,
 		    size_t size);
 /* Errors of the network, worth another attempt. */
 int		 curl_transient(CURLcode cc);
-/*
- * Full jitter: uniform in [0, min(cap, base * 2^n)] ms; the base is
- * PED_RETRY_BASE_MS when set (tests), else HTTP_BASE_MS.
- */
+/* The wait before retry n: common/backoff.h from HTTP_BASE_MS. */
 long long	 backoff_ms(unsigned n);
 /*
  * The options every transfer gets: http(s) only, bounded redirects, TLS

@@ -14,13 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backoff.h"
 #include "err.h"
 #include "s3put.h"
 #include "version.h"
 #include "xalloc.h"
 
 #define REPLY_MAX	(1024 * 1024)	/* S3's replies here are small */
-#define BACKOFF_CAP_MS	20000
 
 struct xfer {
 	struct s3	*s3;
@@ -28,7 +28,6 @@ struct xfer {
 	struct response	*r;
 };
 
-static _Thread_local uint64_t rng;
 
 void
 request_init(struct s3 *s3)
@@ -246,21 +245,9 @@ classify(const struct response *r)
 static void
 backoff(const struct s3 *s3, unsigned attempt)
 {
-	uint64_t cap = s3->cfg->base_ms, ms;
+	unsigned long long ms = backoff_delay_ms(s3->cfg->base_ms, attempt);
 	struct timespec ts;
 
-	if (rng == 0) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		rng = ((uint64_t)ts.tv_nsec << 16) ^ (uintptr_t)&ts ^ 1;
-	}
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	while (attempt-- > 0 && cap < BACKOFF_CAP_MS)
-		cap *= 2;
-	if (cap > BACKOFF_CAP_MS)
-		cap = BACKOFF_CAP_MS;
-	ms = cap == 0 ? 0 : rng % (cap + 1);
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (long)(ms % 1000) * 1000000;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR &&

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backoff.h"
 #include "err.h"
 #include "num.h"
 #include "output.h"
@@ -35,7 +36,6 @@ atomic_int s3_interrupted;
 static struct s3 *running;	/* for the signal handler */
 
 static uint64_t	 part_size(const char *);
-static unsigned	 retry_base(void);
 static int	 upload(struct s3 *, const char *);
 static noreturn void usage(int);
 
@@ -108,7 +108,7 @@ main(int argc, char *argv[])
 	if (argc != 2)
 		usage(EXIT_USAGE);
 
-	cfg.base_ms = retry_base();
+	cfg.base_ms = (unsigned)backoff_base_ms(BASE_MS_DEFAULT);
 	target_setup(&s3, &cfg, region_opt, argv[0], argv[1]);
 	request_init(&s3);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -278,21 +278,6 @@ part_size(const char *arg)
 		die(EXIT_USAGE, "--part-size: invalid size \"%s\" (5M to 5G)",
 		    arg);
 	return v * mult;
-}
-
-/* PED_RETRY_BASE_MS: the first backoff step, small in tests. */
-static unsigned
-retry_base(void)
-{
-	const char *s = getenv("PED_RETRY_BASE_MS");
-	uint64_t v;
-
-	if (s == NULL)
-		return BASE_MS_DEFAULT;
-	if (parse_uint(s, strlen(s), 60000, &v) != 0)
-		die(EXIT_USAGE, "PED_RETRY_BASE_MS: invalid milliseconds "
-		    "\"%s\"", s);
-	return v;
 }
 
 static void
