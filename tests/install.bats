@@ -5,7 +5,7 @@ load helper
 
 @test "make install PREFIX=... installs tools, pipeline and man pages" {
 	cd "$BATS_TEST_TMPDIR"
-	run make -s -C "$ROOT" install PREFIX="$PWD/prefix"
+	run make -s --no-print-directory -C "$ROOT" install PREFIX="$PWD/prefix"
 	assert_success
 	for t in ped-fetch ped-agg ped-topn ped-s3put ped-pipeline; do
 		assert_file_executable "prefix/bin/$t"
@@ -19,7 +19,7 @@ load helper
 	    -s "$DATA/pipeline/bonatoc_test_stats.json" -o out
 	assert_success
 	assert_file_exists out/top10_by_day.csv
-	run make -s -C "$ROOT" uninstall PREFIX="$PWD/prefix"
+	run make -s --no-print-directory -C "$ROOT" uninstall PREFIX="$PWD/prefix"
 	assert_success
 	run find prefix -type f
 	assert_output ''

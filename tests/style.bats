@@ -5,7 +5,7 @@
 load helper
 
 @test "no banned calls in the C sources (make check-style)" {
-	run make -s -C "$ROOT" check-style
+	run make -s --no-print-directory -C "$ROOT" check-style
 	assert_success
 	assert_output ''
 }
