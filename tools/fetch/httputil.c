@@ -185,7 +185,8 @@ sleep_ms(long long ms)
 }
 
 void
-http_easy_defaults(CURL *e, const struct fetch_options *o, char *errbuf)
+http_easy_defaults(CURL *e, const struct fetch_options *o, char *errbuf,
+    curl_write_callback body, curl_write_callback header, void *arg)
 {
 	/* Neither the URL nor a redirect may reach file:// or others. */
 	setopt_check(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"),
@@ -215,4 +216,10 @@ http_easy_defaults(CURL *e, const struct fetch_options *o, char *errbuf)
 	setopt_check(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L), "signals");
 	setopt_check(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf),
 	    "error buffer");
+	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, body),
+	    "write");
+	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEDATA, arg), "write");
+	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header),
+	    "header");
+	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERDATA, arg), "header");
 }

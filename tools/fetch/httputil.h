@@ -37,9 +37,11 @@ long long	 backoff_ms(unsigned n);
 /*
  * The options every transfer gets: http(s) only, bounded redirects, TLS
  * verification, --cacert, --connect-timeout, stall detection, gzip, the
- * User-Agent, no signals, and errbuf (CURL_ERROR_SIZE) for messages.
+ * User-Agent, no signals, errbuf (CURL_ERROR_SIZE) for messages, and the
+ * body and header callbacks, both called with arg.
  */
 void		 http_easy_defaults(CURL *e, const struct fetch_options *o,
-		    char *errbuf);
+		    char *errbuf, curl_write_callback body,
+		    curl_write_callback header, void *arg);
 
 #endif

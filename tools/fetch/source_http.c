@@ -398,13 +398,7 @@ easy_setup(struct http *h)
 	CURL *e = h->easy;
 
 	setopt_check(curl_easy_setopt(e, CURLOPT_URL, h->url), "url");
-	http_easy_defaults(e, o, h->errbuf);
-	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb),
-	    "write");
-	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEDATA, h), "write");
-	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb),
-	    "header");
-	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERDATA, h), "header");
+	http_easy_defaults(e, o, h->errbuf, write_cb, header_cb, h);
 }
 
 /* Moves the transfer on until it has bytes for us or has ended. */

@@ -438,16 +438,10 @@ easy_setup(struct soda *s, struct page *p)
 
 	if ((e = p->easy = curl_easy_init()) == NULL)
 		die(EXIT_RUNTIME, "libcurl: cannot initialise");
-	http_easy_defaults(e, o, p->errbuf);
+	http_easy_defaults(e, o, p->errbuf, write_cb, header_cb, p);
 	/* The token travels in a header, never in the URL we print. */
 	setopt_check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->hdrs),
 	    "headers");
-	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb),
-	    "write");
-	setopt_check(curl_easy_setopt(e, CURLOPT_WRITEDATA, p), "write");
-	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb),
-	    "header");
-	setopt_check(curl_easy_setopt(e, CURLOPT_HEADERDATA, p), "header");
 }
 
 /* A fresh attempt of the slot's request (its URL is already set). */
