@@ -35,11 +35,8 @@ setup() {
 
 # same_as_file: $output equals ped-fetch of the file itself, byte for byte.
 same_as_file() {
-	local got="$BATS_TEST_TMPDIR/got"
-	printf '%s\n' "$output" >"$got"
-	[ "$(wc -l <"$got")" -gt 5000 ] || fail "only $(wc -l <"$got") lines"
-	diff "$BATS_FILE_TMPDIR/expected" "$got" | head -5 >&2
-	cmp -s "$BATS_FILE_TMPDIR/expected" "$got"
+	[ "$(wc -l <<<"$output")" -gt 5000 ] || fail "only $(wc -l <<<"$output") lines"
+	output_matches "$BATS_FILE_TMPDIR/expected"
 }
 
 # refute_stderr_retry: no retry message in $stderr.

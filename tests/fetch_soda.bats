@@ -66,11 +66,8 @@ teardown() {
 
 # same_as_file: $output equals ped-fetch of the rows ordered by id.
 same_as_file() {
-	local got="$BATS_TEST_TMPDIR/got"
-	printf '%s\n' "$output" >"$got"
-	[ "$(wc -l <"$got")" -eq 5001 ] || fail "$(wc -l <"$got") lines"
-	diff "$BATS_FILE_TMPDIR/expected" "$got" | head -5 >&2
-	cmp -s "$BATS_FILE_TMPDIR/expected" "$got"
+	[ "$(wc -l <<<"$output")" -eq 5001 ] || fail "$(wc -l <<<"$output") lines"
+	output_matches "$BATS_FILE_TMPDIR/expected"
 }
 
 # page_offsets LOG: the $offset of every page request, in log order.

@@ -14,6 +14,15 @@ export LC_ALL=C
 # Keep a developer's own AWS settings out of the tests.
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 
+# output_matches EXPECTED: $output equals the file EXPECTED byte for byte
+# (with a final newline); the first differing lines go to stderr.
+output_matches() {
+	local got="$BATS_TEST_TMPDIR/got"
+	printf '%s\n' "$output" >"$got"
+	diff "$1" "$got" | head -5 >&2
+	cmp -s "$1" "$got"
+}
+
 # tsv LINE... : writes each argument as one line, with "|" turned into TAB.
 tsv() {
 	local l

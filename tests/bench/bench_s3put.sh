@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # ped-s3put against `aws s3 cp` (Debian's awscli, default settings: 8 MiB
 # parts, 10 threads), the same file to the same loopback s3rver in the same
 # run. Prints the wall times, the speed ratio (aws time / ped-s3put time;
@@ -11,15 +11,11 @@ cd "$(dirname "$0")/../.."
 bin=${PED_BIN:-$PWD/bin}
 mb=${PED_BENCH_MB:-1024}
 tmp=$(mktemp -d)
-pid=""
+TESTS_DIR=$PWD/tests
+. tests/s3/s3rver.bash
 
 cleanup() {
-	# Under set -e a failing last command of an && list would end the
-	# trap before the clean-up.
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
+	s3rver_stop "$tmp/s3rver"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -28,27 +24,13 @@ if [ ! -x /usr/bin/time ]; then
 	echo "bench_s3put: /usr/bin/time is missing (apt-get install time)" >&2
 	exit 1
 fi
-if [ ! -d tests/s3/node_modules/@20minutes/s3rver ]; then
-	echo "bench_s3put: tests/s3/node_modules is missing: run make deps" >&2
-	exit 1
-fi
-
-node tests/s3/s3rver-cli.js -d "$tmp/data" -a 127.0.0.1 -p 0 --silent \
-    --configure-bucket bench >"$tmp/log" 2>&1 &
-pid=$!
-port=""
-for _ in $(seq 300); do
-	port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/log")
-	[ -n "$port" ] && break
-	sleep 0.05
-done
-[ -n "$port" ] || { cat "$tmp/log" >&2; exit 1; }
+s3rver_start "$tmp/s3rver"
 
 head -c $((mb * 1024 * 1024)) /dev/urandom >"$tmp/f"
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER \
     AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null \
     AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
-ep="http://127.0.0.1:$port"
+ep=$EP
 
 # run NAME CMD...: wall seconds into $tmp/NAME.s, time -v into $tmp/NAME.t
 run() {
@@ -59,8 +41,8 @@ run() {
 	t1=$(date +%s.%N)
 	awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' >"$tmp/$name.s"
 }
-run ped "$bin/ped-s3put" -q --endpoint "$ep" "$tmp/f" s3://bench/ped
-run aws /usr/bin/aws --endpoint-url "$ep" s3 cp --quiet "$tmp/f" s3://bench/aws
+run ped "$bin/ped-s3put" -q --endpoint "$ep" "$tmp/f" s3://testbucket/ped
+run aws /usr/bin/aws --endpoint-url "$ep" s3 cp --quiet "$tmp/f" s3://testbucket/aws
 
 rss() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/$1.t"; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
