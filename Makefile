@@ -4,6 +4,7 @@
 #   make test         all tests; last line "N passed, N failed"
 #   make asan-test    the same tests against an ASan+UBSan build
 #   make bench        benchmarks against reference tools
+#   make fuzz         every libFuzzer target for FUZZ_SECONDS (60) each (clang)
 #   make install      PREFIX=/usr/local (binaries, man pages, pipeline)
 #   make deps         install missing Debian (and npm) packages
 
@@ -34,10 +35,22 @@ $(foreach t,$(TOOLS),$(eval $(t)_LDLIBS :=))
 # Libraries the unit tests of common/ may need.
 COMMON_LDLIBS ?= -lcsv
 
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c, settings in tests/fuzz/fuzz.mk).
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzzreplay/%)
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+	-D_DEFAULT_SOURCE -Icommon -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+$(foreach f,$(FUZZ_NAMES),$(eval $(f)_SRC :=)$(eval $(f)_LDLIBS :=))
+include tests/fuzz/fuzz.mk
+
 # Keep the unit tests' objects: they are intermediates of a pattern rule.
 .SECONDARY:
 
-.PHONY: all test unit asan-test bench install uninstall clean deps demo check-style
+.PHONY: all test unit asan-test bench install uninstall clean deps demo check-style fuzz fuzz-build
 all: $(PROGS) $(LIB)
 
 $(BUILD)/%.o: %.c
@@ -60,11 +73,45 @@ $(BUILD)/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(COMMON_LDLIBS)
 
-unit: $(UNIT)
+unit: $(UNIT) $(FUZZ_REPLAY)
+
+# The fuzz targets built with the normal compiler and a replaying main().
+define fuzz_replay_rule
+$(BUILD)/fuzzreplay/$(1): $(BUILD)/tests/fuzz/$(1).o $(BUILD)/tests/fuzz/replay.o $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC)) $(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LDLIBS)
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_replay_rule,$(f))))
+
+# The same targets under clang's libFuzzer, built from source each time.
+define fuzz_rule
+build/fuzz/$(1): tests/fuzz/$(1).c $$($(1)_SRC) $(LIB_SRC)
+	@mkdir -p $$(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $$@ $$^ $$($(1)_LDLIBS)
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
+
+fuzz-build: $(FUZZ_NAMES:%=build/fuzz/%)
+
+# Runs each target for FUZZ_SECONDS on a copy of its seeds; a crash stops
+# the run and is left in build/fuzz/NAME-crash-*: add it to
+# tests/fuzz/regress/NAME/ once fixed.
+fuzz: SHELL := /bin/bash
+fuzz: fuzz-build
+	@for f in $(FUZZ_NAMES); do \
+	    n=$${f#fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+	    [ ! -d tests/fuzz/corpus/$$n ] || cp -n tests/fuzz/corpus/$$n/* build/fuzz/corpus/$$n/ 2>/dev/null; \
+	    echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	    build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=build/fuzz/$$f- build/fuzz/corpus/$$n 2>&1 | \
+	        grep -E '^(stat::number_of_executed_units|Done|==[0-9]+==ERROR|SUMMARY)' ; \
+	    [ $${PIPESTATUS[0]} -eq 0 ] || exit 1; \
+	done
 
 test: deps
 	@$(MAKE) -s --no-print-directory all unit
-	@PED_BIN=$(abspath $(BIN)) PED_UNIT=$(abspath $(BUILD)/unit) tests/run
+	@PED_BIN=$(abspath $(BIN)) PED_UNIT=$(abspath $(BUILD)/unit) \
+	    PED_FUZZREPLAY=$(abspath $(BUILD)/fuzzreplay) tests/run
 
 asan-test: deps
 	PED_ASAN=1 $(MAKE) BUILD=build/asan BIN=build/asan/bin \
@@ -101,10 +148,10 @@ clean:
 # Banned calls: no atoi, sprintf, strcpy, gets (see STYLE.md).
 check-style:
 	@! grep -nE '\<(atoi|atol|sprintf|vsprintf|strcpy|strcat|gets)\(' \
-	    common/*.[ch] tools/*/*.[ch] tests/unit/*.c
+	    common/*.[ch] tools/*/*.[ch] tests/unit/*.c tests/fuzz/*.c
 
 deps:
 	@scripts/deps.sh
 
--include $(LIB_OBJ:.o=.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)
+-include $(LIB_OBJ:.o=.d) $(UNIT_SRC:%.c=$(BUILD)/%.d) $(FUZZ_SRC:%.c=$(BUILD)/%.d)
 -include $(wildcard $(BUILD)/tools/*/*.d)

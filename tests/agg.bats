@@ -228,13 +228,6 @@ EOF_TABLE
 	assert_output --regexp '^ped-agg \(ped\) [0-9]+\.[0-9]+\.[0-9]+$'
 }
 
-@test "the usage line is the man page synopsis" {
-	synopsis=$(MANWIDTH=200 man "$ROOT/tools/agg/ped-agg.1" 2>/dev/null |
-	    sed -n '/^SYNOPSIS/{n;p}' | sed 's/^ *//')
-	run ped-agg --help
-	assert_output "usage: $synopsis"
-}
-
 @test "a missing file is a runtime error, exit 1" {
 	run -1 --separate-stderr ped-agg nosuch.tsv
 	assert_stderr 'ped-agg: nosuch.tsv: No such file or directory'

@@ -47,16 +47,6 @@ periods() {
 	assert_equal "$stderr" ''
 }
 
-@test "the usage equals the man page SYNOPSIS" {
-	local syn usage
-	command -v man >/dev/null || skip "man is not installed"
-	syn=$(MANWIDTH=200 man -l "$ROOT/tools/fetch/ped-fetch.1" 2>/dev/null |
-	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' '  ' |
-	    sed 's/^ //; s/ $//')
-	usage=$(ped-fetch --help | tr -s ' \n' '  ' | sed 's/^usage: //; s/ $//')
-	assert_equal "$syn" "$usage"
-}
-
 @test "--version names ped" {
 	run -0 ped-fetch --version
 	assert_output --regexp '^ped-fetch \(ped\) [0-9]+\.[0-9]+\.[0-9]+$'

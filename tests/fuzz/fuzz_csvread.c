@@ -3,7 +3,7 @@
  * (see tests/unit/test_csvread.c). The first input byte picks the
  * delimiter (or detection) and the read-chunk sizes; the rest is the
  * document. Any difference in records, fields or verdict aborts.
- * Build and run with tests/fuzz/run.sh (needs clang).
+ * Built and run by make fuzz (needs clang); make test replays the seeds.
  */
 #include <csv.h>
 #include <stdint.h>

@@ -17,6 +17,7 @@
 #include "output.h"
 #include "period.h"
 #include "tsv.h"
+#include "usage.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -243,8 +244,13 @@ free_agg(struct agg *agg)
 static void
 usage(int status)
 {
-	fprintf(status ? stderr : stdout,
+	usage_exit(status,
 	    "usage: ped-agg [-b hour|day|month|year|weekday|monthname] "
-	    "[--no-header] [file ...]\n");
-	exit(status);
+	    "[--no-header] [file ...]",
+	    "  -b, --by PERIOD   period to sum by: hour, day (default), month, year,\n"
+	    "                    weekday or monthname\n"
+	    "      --no-header   write no header line\n"
+	    "      --help        print this help and exit\n"
+	    "      --version     print the version and exit\n"
+	    "Reads normalised TSV from the files or stdin (-); see ped-agg(1).\n");
 }

@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "soda.h"
 #include "source.h"
+#include "usage.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -540,7 +541,7 @@ finish(struct fetch *f)
 static void
 usage(int status)
 {
-	fprintf(status ? stderr : stdout,
+	usage_exit(status,
 	    "usage: ped-fetch [--format F] [--skip-bad] [-q] [-v] "
 	    "[--progress] [--cacert FILE]\n"
 	    "                 [--connect-timeout SECS] [--max-time SECS] "
@@ -549,6 +550,28 @@ usage(int status)
 	    "[--locations SOURCE]\n"
 	    "                 [--ods | --soda URL [--page-size N] [--jobs N] "
 	    "[--where SOQL]]\n"
-	    "                 [SOURCE]\n");
-	exit(status);
+	    "                 [SOURCE]",
+	    "SOURCE is a file, - (stdin, the default) or an http(s):// URL.\n"
+	    "      --format F            force the schema: socrata, ods2023, ods\n"
+	    "      --skip-bad            skip rows that cannot be converted (warn)\n"
+	    "  -q                        no warnings or progress, errors only\n"
+	    "  -v                        print a summary of the rows on stderr\n"
+	    "      --progress            show progress even when stderr is no terminal\n"
+	    "      --cacert FILE         trust the CA certificates in FILE\n"
+	    "      --connect-timeout SECS  give up connecting after SECS\n"
+	    "      --max-time SECS       give up the whole fetch after SECS\n"
+	    "      --retries N           retry failed requests N times (default 5)\n"
+	    "      --no-header           write no header line\n"
+	    "      --since DATE          only rows on or after DATE (YYYY-MM-DD)\n"
+	    "      --until DATE          only rows on or before DATE (YYYY-MM-DD)\n"
+	    "      --locations SOURCE    name sensors from a sensor-locations dataset\n"
+	    "      --ods                 read the Opendatasoft export (default: the\n"
+	    "                            live City of Melbourne dataset)\n"
+	    "      --soda URL            page a Socrata SODA endpoint\n"
+	    "      --page-size N         SODA rows per page (default 50000)\n"
+	    "      --jobs N              SODA pages fetched at once (default 4)\n"
+	    "      --where SOQL          extra SODA $where clause\n"
+	    "      --help                print this help and exit\n"
+	    "      --version             print the version and exit\n"
+	    "See ped-fetch(1).\n");
 }

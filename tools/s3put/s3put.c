@@ -23,6 +23,7 @@
 #include "num.h"
 #include "output.h"
 #include "s3put.h"
+#include "usage.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -283,13 +284,21 @@ part_size(const char *arg)
 static void
 usage(int status)
 {
-	FILE *fp = status == EXIT_OK ? stdout : stderr;
-
-	fprintf(fp, "usage: %s [-qv] [--content-type type] [--endpoint url] "
+	usage_exit(status,
+	    "usage: ped-s3put [-qv] [--content-type type] [--endpoint url] "
 	    "[--jobs n] [--part-size size]\n"
 	    "                 [--profile name] [--region region] "
-	    "[--retries n] file|- s3://bucket/key\n", get_progname());
-	if (status == EXIT_OK)
-		close_stdout();
-	exit(status);
+	    "[--retries n] file|- s3://bucket/key",
+	    "  -q, --quiet              errors only\n"
+	    "  -v, --verbose            print the ETag and timings\n"
+	    "      --content-type type  Content-Type (default from the extension)\n"
+	    "      --endpoint url       S3-compatible endpoint (path-style)\n"
+	    "      --jobs n             parts uploaded at once (default 4)\n"
+	    "      --part-size size     multipart part size (default 16M)\n"
+	    "      --profile name       AWS profile (default: AWS_PROFILE, default)\n"
+	    "      --region region      AWS region (default: AWS_REGION, us-east-1)\n"
+	    "      --retries n          retries per request (default 5)\n"
+	    "      --help               print this help and exit\n"
+	    "      --version            print the version and exit\n"
+	    "See ped-s3put(1).\n");
 }

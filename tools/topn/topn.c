@@ -19,6 +19,7 @@
 #include "output.h"
 #include "period.h"
 #include "tsv.h"
+#include "usage.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -298,8 +299,15 @@ free_topn(struct topn *t)
 static void
 usage(int status)
 {
-	fprintf(status ? stderr : stdout,
+	usage_exit(status,
 	    "usage: ped-topn [-n N] [--no-ties] [--csv] [--no-header] "
-	    "[file ...]\n");
-	exit(status);
+	    "[file ...]",
+	    "  -n N             keep ranks 1..N of each period (default 10;\n"
+	    "                   0 keeps the full ranking)\n"
+	    "      --no-ties    keep exactly N rows, ties broken by lower sensor_id\n"
+	    "      --csv        write RFC 4180 CSV (CRLF) instead of TSV\n"
+	    "      --no-header  write no header line\n"
+	    "      --help       print this help and exit\n"
+	    "      --version    print the version and exit\n"
+	    "Reads ped-agg's TSV from the files or stdin (-); see ped-topn(1).\n");
 }
