@@ -9,9 +9,34 @@ set -euo pipefail
 prog=ped-pipeline
 version=0.1.0
 usage_line="usage: $prog [-s SOURCE] [-l LOCATIONS] [-o DIR] [-n N] [-p PERIODS] [--s3 s3://bucket/prefix/] [--keep-staged] [--seed]"
+options="
+  -s SOURCE        what ped-fetch reads: a file, - for stdin, or a URL
+                   (default: the live Opendatasoft table)
+  -l LOCATIONS     name the sensors from a sensor-locations file or URL
+  -o DIR           output folder (default ./out), created when missing
+  -n N             sensors per period (default 10; 0 for the full ranking)
+  -p PERIODS       comma-separated ped-agg periods (default day,month)
+      --s3 s3://bucket/prefix/
+                   upload every table under that prefix once all were written
+      --keep-staged
+                   also write the fetched TSV as DIR/staged.tsv.gz
+      --seed       also write the original Python solution's four files
+      --help       print this help and exit
+      --version    print the version and exit
+Writes DIR/topN_by_PERIOD.csv for each period; see ped-pipeline(1)."
+
+# say TEXT: print to stdout; a failed write (full disk, closed pipe) is an
+# error, as in the C tools.
+say() {
+	local err
+	exec 3>&1
+	err=$(printf '%s\n' "$1" 2>&1 >&3) || die 1 "write error: ${err##*: }"
+	exec 3>&-
+}
 
 usage() {
-	if [ "$1" -eq 0 ]; then echo "$usage_line"; else echo "$usage_line" >&2; fi
+	if [ "$1" -eq 0 ]; then say "$usage_line
+$options"; else echo "$usage_line" >&2; fi
 	exit "$1"
 }
 
@@ -32,7 +57,7 @@ while [ $# -gt 0 ]; do
 	--keep-staged) keep_staged=1 ;;
 	--seed) seed=1 ;;
 	--help) usage 0 ;;
-	--version) echo "$prog (ped) $version"; exit 0 ;;
+	--version) say "$prog (ped) $version"; exit 0 ;;
 	*) echo "$prog: unknown argument '$1'" >&2; usage 64 ;;
 	esac
 	shift
