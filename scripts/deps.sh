@@ -4,7 +4,8 @@ set -eu
 
 pkgs="make gcc libc6-dev pkg-config libcurl4-openssl-dev libcjson-dev libcsv-dev
 libssl-dev zlib1g-dev bats bats-assert bats-support bats-file python3 tzdata
-parallel shellcheck awscli man-db curl time openssl coreutils util-linux gzip"
+parallel shellcheck awscli man-db curl time openssl coreutils util-linux gzip
+libarchive-dev zip unzip bzip2 xz-utils zstd gnuplot-nox librsvg2-bin clang valgrind"
 
 missing=""
 for p in $pkgs; do
