@@ -73,7 +73,13 @@ $(BUILD)/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(COMMON_LDLIBS)
 
-unit: $(UNIT) $(FUZZ_REPLAY)
+unit: $(UNIT) $(FUZZ_REPLAY) $(BUILD)/faultshim.so
+
+# LD_PRELOAD fault injection for tests/faults.bats (never sanitized: it
+# replaces malloc, which ASan owns).
+$(BUILD)/faultshim.so: tests/fault/faultshim.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O1 -g -fPIC -shared -o $@ $< -ldl
 
 # The fuzz targets built with the normal compiler and a replaying main().
 define fuzz_replay_rule
@@ -111,7 +117,8 @@ fuzz: fuzz-build
 test: deps
 	@$(MAKE) -s --no-print-directory all unit
 	@PED_BIN=$(abspath $(BIN)) PED_UNIT=$(abspath $(BUILD)/unit) \
-	    PED_FUZZREPLAY=$(abspath $(BUILD)/fuzzreplay) tests/run
+	    PED_FUZZREPLAY=$(abspath $(BUILD)/fuzzreplay) \
+	    PED_FAULTSHIM=$(abspath $(BUILD)/faultshim.so) tests/run
 
 asan-test: deps
 	PED_ASAN=1 $(MAKE) BUILD=build/asan BIN=build/asan/bin \
@@ -148,7 +155,7 @@ clean:
 # Banned calls: no atoi, sprintf, strcpy, gets (see STYLE.md).
 check-style:
 	@! grep -nE '\<(atoi|atol|sprintf|vsprintf|strcpy|strcat|gets)\(' \
-	    common/*.[ch] tools/*/*.[ch] tests/unit/*.c tests/fuzz/*.c
+	    common/*.[ch] tools/*/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/fault/*.c
 
 deps:
 	@scripts/deps.sh

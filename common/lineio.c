@@ -37,7 +37,8 @@ lr_next(struct line_reader *lr, char **line)
 	errno = 0;
 	len = getline(&lr->buf, &lr->cap, lr->fp);
 	if (len < 0) {
-		if (ferror(lr->fp))
+		/* -1 is also getline's "out of memory": only EOF is the end. */
+		if (ferror(lr->fp) || !feof(lr->fp))
 			die_errno(EXIT_RUNTIME, "%s", lr->name);
 		return -1;
 	}

@@ -91,11 +91,12 @@ static const struct option longopts[] = {
 int
 main(int argc, char *argv[])
 {
-	struct fetch *f = xcalloc(1, sizeof(*f));
+	struct fetch *f;
 	enum container container;
 	int header = 1;
 
-	set_progname(argv[0]);
+	set_progname(argv[0]);	/* first: even "out of memory" names us */
+	f = xcalloc(1, sizeof(*f));
 	output_init();
 	parse_options(f, argc, argv, &header);
 	open_input(f, argv[optind]);

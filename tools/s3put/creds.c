@@ -118,6 +118,9 @@ ini_section(const char *path, const char *section, char *keys[3])
 				keys[i] = xstrdup(trim(eq + 1));
 			}
 	}
+	/* -1 is also a read error or getline's "out of memory". */
+	if (ferror(fp) || !feof(fp))
+		die_errno(EXIT_RUNTIME, "%s", path);
 	free(buf);
 	fclose(fp);
 	return found;
