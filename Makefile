@@ -3,6 +3,7 @@
 #   make              build bin/ped-* and build/libped.a
 #   make test         all tests; last line "N passed, N failed"
 #   make asan-test    the same tests against an ASan+UBSan build
+#   make valgrind-test the bats tests with every tool under valgrind memcheck
 #   make bench        benchmarks against reference tools
 #   make fuzz         every libFuzzer target for FUZZ_SECONDS (60) each (clang)
 #   make install      PREFIX=/usr/local (binaries, man pages, pipeline)
@@ -50,7 +51,7 @@ include tests/fuzz/fuzz.mk
 # Keep the unit tests' objects: they are intermediates of a pattern rule.
 .SECONDARY:
 
-.PHONY: all test unit asan-test bench install uninstall clean deps demo check-style fuzz fuzz-build
+.PHONY: all test unit asan-test valgrind-test bench install uninstall clean deps demo check-style fuzz fuzz-build
 all: $(PROGS) $(LIB)
 
 $(BUILD)/%.o: %.c
@@ -124,6 +125,11 @@ asan-test: deps
 	PED_ASAN=1 $(MAKE) BUILD=build/asan BIN=build/asan/bin \
 	    OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' test
+
+# The bats suite with every tool under valgrind's memcheck (slow: minutes).
+valgrind-test: deps
+	@$(MAKE) -s --no-print-directory all
+	@tests/valgrind/run
 
 bench: all
 	@tests/bench/run

@@ -12,7 +12,7 @@ setup_file() {
 }
 
 setup() {
-	[ -z "${PED_ASAN:-}" ] || skip "the shim replaces malloc, which ASan owns"
+	[ -z "${PED_ASAN:-}${PED_VALGRIND:-}" ] || skip "the shim replaces malloc, as ASan and valgrind do"
 	[ -f "$SHIM" ] || skip "no $SHIM (make unit builds it)"
 	cd "$BATS_TEST_TMPDIR"
 	ped-fetch -q "$SOURCE" >hourly.tsv

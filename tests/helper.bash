@@ -51,3 +51,11 @@ if ! declare -F assert_stderr >/dev/null; then
 		    batslib_decorate 'stderr differs' | fail
 	}
 fi
+
+# skip_if_instrumented: skips a test that limits address space or counts
+# resident memory, which ASan (make asan-test) and valgrind
+# (make valgrind-test) inflate.
+skip_if_instrumented() {
+	[ -z "${PED_ASAN:-}${PED_VALGRIND:-}" ] ||
+	    skip "ASan and valgrind reserve memory of their own"
+}
