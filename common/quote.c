@@ -56,6 +56,22 @@ put_hex(char *o, unsigned char c)
 	return o;
 }
 
+/*
+ * Invisible code points that change how a line reads: the byte order
+ * mark, zero-width characters, bidirectional marks, embeddings,
+ * overrides and isolates (the "Trojan Source" set), line and paragraph
+ * separators. p is a valid 3-byte sequence.
+ */
+static int
+is_invisible(const unsigned char *p)
+{
+	uint32_t cp = (uint32_t)(p[0] & 0x0f) << 12 |
+	    (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+
+	return cp == 0xfeff || cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069);
+}
+
 static char *
 put_byte(char *o, unsigned char c)
 {
@@ -87,8 +103,10 @@ quote(const void *s, size_t len)
 			break;
 		if (n <= 1)
 			o = n ? put_byte(o, p[i]) : put_hex(o, p[i]);
-		else if (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
-			for (k = 0; k < 2; k++)	/* C1 controls: CSI and kin */
+		else if ((n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) ||
+		    (n == 3 && is_invisible(p + i)))
+			/* C1 controls (CSI and kin), invisible format marks */
+			for (k = 0; k < n; k++)
 				o = put_hex(o, p[i + k]);
 		else {
 			memcpy(o, p + i, n);

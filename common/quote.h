@@ -15,8 +15,9 @@
  * Returns s[0..len) in double quotes: at most QUOTE_MAX bytes (never
  * half a UTF-8 character), then "..." after the closing quote when cut.
  * '"' and '\' are written \" and \\; \0 \t \n \r for those bytes; every
- * other C0 control, DEL, C1 control (U+0080..U+009F) and byte of invalid
- * UTF-8 as \xNN. The result is one of QUOTE_SLOTS buffers per thread,
+ * other C0 control, DEL, C1 control (U+0080..U+009F), invisible format
+ * mark (byte order mark, zero-width and bidirectional controls) and byte
+ * of invalid UTF-8 as \xNN. The result is one of QUOTE_SLOTS buffers per thread,
  * reused in turn, so up to that many may appear in one message.
  */
 const char	*quote(const void *s, size_t len);

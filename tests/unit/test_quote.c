@@ -30,6 +30,11 @@ TEST(utf8_passes_invalid_utf8_is_escaped)
 	CHECK_STR(quote("\xed\xa0\x80", 3), "\"\\xed\\xa0\\x80\"");	/* surrogate */
 	CHECK_STR(quote("\xc2\x9b" "31m", 5), "\"\\xc2\\x9b31m\"");	/* C1 CSI */
 	CHECK_STR(quote("\xc2\xa0", 2), "\"\xc2\xa0\"");	/* NBSP is text */
+	CHECK_STR(quote("\xef\xbb\xbfperiod", 9), "\"\\xef\\xbb\\xbfperiod\"");	/* BOM */
+	CHECK_STR(quote("a\xe2\x80\xae" "b", 5), "\"a\\xe2\\x80\\xae" "b\"");	/* RLO */
+	CHECK_STR(quote("\xe2\x81\xa6x", 4), "\"\\xe2\\x81\\xa6x\"");	/* LRI */
+	CHECK_STR(quote("\xe2\x80\x8b", 3), "\"\\xe2\\x80\\x8b\"");	/* ZWSP */
+	CHECK_STR(quote("\xe2\x80\x94", 3), "\"\xe2\x80\x94\"");	/* em dash is text */
 }
 
 TEST(long_data_is_cut_with_an_ellipsis)
