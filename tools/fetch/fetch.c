@@ -386,10 +386,11 @@ run_history(struct fetch *f)
 			warn_msg("live %s: %llu rows on or before the archive's "
 			    "last day left out", f->src->name, f->overlap);
 		/* Always said: a hole in the history is not a detail. */
-		if (a_last && f->kept &&
-		    f->kept_first > instant_next_hour(a_last)) {
-			instant_format(instant_next_hour(a_last), 1, a);
-			instant_format(instant_prev_hour(f->kept_first), 1, b);
+		if (a_last && f->kept && (f->kept_first & ~(uint64_t)0xff) >
+		    instant_next_day(a_last & ~(uint64_t)0xff)) {
+			instant_format(instant_next_day(a_last), 0, a);
+			instant_format(instant_prev_hour(f->kept_first &
+			    ~(uint64_t)0xff), 0, b);
 			warn_msg("warning: no data from %s to %s in either "
 			    "source", a, b);
 		}

@@ -40,7 +40,7 @@ name_end(const char *url)
 	for (p = url; (p = strstr(p, "to_")) != NULL; p++) {
 		n = 0;
 		if (sscanf(p, "to_%2u_%3[A-Za-z]_%4u%n", &d, mon, &y, &n) != 3 ||
-		    n != 15)
+		    n != 14)
 			continue;
 		for (m = 0; m < 3; m++)
 			mon[m] = (char)tolower((unsigned char)mon[m]);
