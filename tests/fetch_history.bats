@@ -228,7 +228,7 @@ requests() { grep -c . "$1" || true; }
 	: >"$D/arch.log"
 	run -0 --separate-stderr ped-fetch --history --cache cache --archive-url "$ARCHIVE" --ods-url "$ODS"
 	assert_equal "$output" "$first"
-	assert_stderr --regexp '^ped-fetch: cache "cache": the copy of "http://127\.0\.0\.1:[0-9]+/api/[^ ]*" is damaged \(size or checksum\); fetching it again$'
+	assert_stderr --regexp '^ped-fetch: cache "cache": the copy of "http://127\.0\.0\.1:[0-9]+/api/[^ ]*"\.\.\. is damaged \(size or checksum\); fetching it again$'
 	run cat "$D/arch.log"
 	assert_output --regexp 'inm=- ims=- status=200 bytes=[1-9]'
 	# A flipped byte of the same size: the checksum.
