@@ -47,7 +47,7 @@ struct fetch {
 	struct locations	*loc;
 	unsigned long long	 renamed;
 	/* --history and what one source of it gave (see run_history). */
-	int			 history, no_cache;
+	int			 history, no_cache, header;
 	const char		*archive_url, *ods_url, *cache_dir;
 	enum schema		 want_schema;
 	enum container		 want_container;
@@ -119,7 +119,7 @@ main(int argc, char *argv[])
 	parse_options(f, argc, argv, &header);
 	f->want_schema = f->schema;
 	f->want_container = f->container;
-	f->em = emit_new(header);
+	f->header = header;
 	if (f->history)
 		run_history(f);
 	else {
@@ -308,6 +308,8 @@ read_source(struct fetch *f)
 		/* An empty download must not pass for an empty dataset. */
 		die(EXIT_DATA, "%s: empty input", f->src->name);
 	progress_start(f->src, &f->o);
+	if (f->em == NULL)	/* not before the first source answered */
+		f->em = emit_new(f->header);
 	f->schema = f->want_schema;
 	f->container = f->want_container != CONTAINER_AUTO ?
 	    f->want_container : container;
