@@ -263,3 +263,13 @@ requests() { grep -c . "$1" || true; }
 	run -64 --separate-stderr ped-fetch --history x.csv
 	run -64 --separate-stderr ped-fetch --history --ods
 }
+
+@test "fetch_history: --locations names the sensors of both sources" {
+	run -0 ped-fetch --history --no-cache --archive-url "$ARCHIVE" \
+	    --ods-url "$ODS" --locations "$DATA/ods/sensor_locations.csv"
+	printf '%s\n' "$output" | sort >got
+	ped-fetch --locations "$DATA/ods/sensor_locations.csv" "$DATA/ods/counts_5000.csv" | sort >want
+	run diff want got
+	assert_success
+	run -1 grep -c $'\tQVMQ_T\t' got
+}

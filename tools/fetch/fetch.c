@@ -120,6 +120,8 @@ main(int argc, char *argv[])
 	f->want_schema = f->schema;
 	f->want_container = f->container;
 	f->header = header;
+	if (f->locations_spec != NULL)
+		f->loc = locations_load(f->locations_spec, &f->o);
 	if (f->history)
 		run_history(f);
 	else {
@@ -279,8 +281,6 @@ open_input(struct fetch *f, const char *spec)
 {
 	char *url;
 
-	if (f->locations_spec != NULL)
-		f->loc = locations_load(f->locations_spec, &f->o);
 	if (f->soda_url != NULL) {
 		f->so.since = f->since;
 		f->so.until = f->until;

@@ -59,6 +59,8 @@ struct source	*source_gunzip(struct source *src);
  */
 struct source	*source_decode(struct source *src,
 		    const struct fetch_options *o);
+/* After an error inside source_decode() (die_hook): frees what it built. */
+void		 source_decode_abandon(void);
 void		 source_close(struct source *src);
 
 #endif

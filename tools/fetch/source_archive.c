@@ -53,6 +53,13 @@ struct arc {
 	size_t		 tlen;
 };
 
+/*
+ * The outermost layer decode() has built so far: what an error while it
+ * builds leaves allocated (ped-fetch exits there; the fuzz target frees
+ * it with source_decode_abandon()).
+ */
+static struct source *building;
+
 static size_t
 peek_read(struct source *s, void *buf, size_t n)
 {
@@ -373,6 +380,7 @@ arc_open(struct source *in, enum kind k, const struct fetch_options *o)
 	g->src.close = arc_close;
 	g->src.size = in->size;
 	g->src.consumed = in->consumed;
+	building = &g->src;
 	if ((g->a = archive_read_new()) == NULL)
 		die(EXIT_RUNTIME, "libarchive: cannot initialise");
 	if (g->zip)
@@ -413,6 +421,7 @@ decode(struct source *in, const struct fetch_options *o, int depth)
 	p->src.name = in->name;
 	p->src.read = peek_read;
 	p->src.close = peek_close;
+	building = &p->src;
 	while (p->len < PEEK_MAX &&
 	    (r = in->read(in, p->buf + p->len, PEEK_MAX - p->len)) > 0)
 		p->len += r;
@@ -427,7 +436,8 @@ decode(struct source *in, const struct fetch_options *o, int depth)
 			    in->name, ext);
 		return &p->src;
 	case K_GZIP:
-		return decode(source_gunzip(&p->src), o, depth + 1);
+		building = source_gunzip(&p->src);
+		return decode(building, o, depth + 1);
 	default:
 		return decode(arc_open(&p->src, k, o), o, depth + 1);
 	}
@@ -436,5 +446,17 @@ decode(struct source *in, const struct fetch_options *o, int depth)
 struct source *
 source_decode(struct source *src, const struct fetch_options *o)
 {
-	return decode(src, o, 0);
+	struct source *s = decode(src, o, 0);
+
+	building = NULL;
+	return s;
+}
+
+void
+source_decode_abandon(void)
+{
+	struct source *b = building;
+
+	building = NULL;
+	source_close(b);
 }
