@@ -92,6 +92,13 @@ print(b[18:26] == b"\xff" * 8 and b[30 + n:32 + n] == b"\x01\x00")' "$D/zip64.zi
 	output_matches "$D/big.expected"
 }
 
+@test "fetch_archive: a ZIP download cut part-way resumes with Range" {
+	run -0 --separate-stderr ped-fetch "$URL/cutonce/zipcut/30000/deflate.zip"
+	output_matches "$D/big.expected"
+	run -0 grep -c 'range=bytes=30000-' "$HTTP_LOG"
+	assert_output 1
+}
+
 @test "fetch_archive: the archive's Date_Time form inside a ZIP" {
 	run -0 ped-fetch "$D/withtxt.zip"
 	output_matches "$D/archive.expected"

@@ -176,6 +176,13 @@ requests() { grep -c . "$1" || true; }
 	printf '%s\n' "$output" | sort >got
 	run diff "$D/all.sorted" got
 	assert_success
+	# The options win over the environment; a mirror may be a file.
+	PED_ARCHIVE_URL=http://127.0.0.1:1/x PED_ODS_URL=http://127.0.0.1:1/y \
+	    run -0 ped-fetch --history --archive-url "$D/root/$DATED" --ods-url "$ODS"
+	printf '%s\n' "$output" | sort >got
+	run diff "$D/all.sorted" got
+	assert_success
+	assert_equal "$(requests "$D/arch.log")" 1
 }
 
 @test "fetch_history: the second run revalidates: 304, no body, same output" {
