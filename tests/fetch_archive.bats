@@ -106,8 +106,14 @@ print(b[18:26] == b"\xff" * 8 and b[30 + n:32 + n] == b"\x01\x00")' "$D/zip64.zi
 }
 
 @test "fetch_archive: two CSV members without --member: exit 65, both listed" {
+	# A file: its central directory is read first, so no row is written.
 	run -65 --separate-stderr ped-fetch "$D/two.zip"
 	assert_stderr "ped-fetch: $D/two.zip: the ZIP archive holds 2 CSV/JSON members, pick one with --member NAME: \"big.csv\", \"archive.csv\""
+	assert_output ''
+	# A stream: the second member shows after (some of) the first one's rows.
+	run -65 --separate-stderr bash -c "ped-fetch <'$D/two.zip'"
+	assert_stderr "ped-fetch: <stdin>: the ZIP archive holds 2 CSV/JSON members, pick one with --member NAME: \"big.csv\", \"archive.csv\""
+	assert_line --index 1 "$(sed -n 2p "$D/big.expected")"
 }
 
 @test "fetch_archive: --member picks one, by path or last name" {
@@ -124,6 +130,8 @@ print(b[18:26] == b"\xff" * 8 and b[30 + n:32 + n] == b"\x01\x00")' "$D/zip64.zi
 @test "fetch_archive: --member naming no member: exit 65, members listed" {
 	run -65 --separate-stderr ped-fetch --member nope.csv "$D/two.zip"
 	assert_stderr "ped-fetch: $D/two.zip: no member \"nope.csv\" in the ZIP archive; members: \"big.csv\", \"archive.csv\""
+	run -65 --separate-stderr bash -c "ped-fetch --member nope.csv <'$D/two.zip'"
+	assert_stderr "ped-fetch: <stdin>: no member \"nope.csv\" in the ZIP archive; members: \"big.csv\", \"archive.csv\""
 }
 
 @test "fetch_archive: a ZIP with no CSV or JSON member: exit 65" {

@@ -29,6 +29,7 @@ struct source {
 	void		(*close)(struct source *src);
 	long long	 size;		/* total bytes when known, else -1 */
 	long long	 consumed;	/* raw bytes read from the origin so far */
+	const char	*path;		/* a regular file's path, else NULL */
 };
 
 /* Dispatches on spec: "-" or NULL stdin, http(s):// URL, else a path. */

@@ -297,6 +297,60 @@ walk(struct arc *g)
 	}
 }
 
+/*
+ * A ZIP file on disk: its central directory, read first, tells whether
+ * the member to read exists and is the only candidate, so that error
+ * comes before any row. A directory that cannot be read is left to the
+ * stream, which then says what is wrong.
+ */
+static void
+precheck(struct arc *g, const char *path)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	const char *name;
+	char list[1024];
+	int rc;
+
+	if ((a = archive_read_new()) == NULL)
+		return;
+	archive_read_support_format_zip_seekable(a);
+	if (archive_read_open_filename(a, path, ARC_CHUNK) == ARCHIVE_OK)
+		while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+		    rc == ARCHIVE_WARN) {
+			name = archive_entry_pathname(e);
+			if (name == NULL ||
+			    archive_entry_filetype(e) != AE_IFREG)
+				continue;
+			note_member(g, name);
+			if (g->member != NULL ? named(name, g->member) :
+			    candidate(name))
+				g->ncandidates++;
+		}
+	else
+		rc = ARCHIVE_FATAL;
+	archive_read_free(a);
+	if (rc != ARCHIVE_EOF || (g->member == NULL && g->ncandidates < 2)) {
+		/* Nothing to say before the stream is read. */
+		while (g->nlisted > 0)
+			free(g->listed[--g->nlisted]);
+		g->nmembers = g->ncandidates = 0;
+		return;
+	}
+	members_text(g, list, sizeof(list));
+	if (g->ncandidates == 0)
+		die(EXIT_DATA, "%s: no member %s in the ZIP archive; members: %s",
+		    g->src.name, quote_str(g->member), list);
+	if (g->member == NULL)
+		die(EXIT_DATA, "%s: the ZIP archive holds %zu CSV/JSON members, "
+		    "pick one with --member NAME: %s", g->src.name,
+		    g->ncandidates, list);
+	/* The member is there: the stream counts again from nothing. */
+	while (g->nlisted > 0)
+		free(g->listed[--g->nlisted]);
+	g->nmembers = g->ncandidates = 0;
+}
+
 /* After the member: the rest of the archive must agree with the choice. */
 static void
 finish(struct arc *g)
@@ -381,6 +435,8 @@ arc_open(struct source *in, enum kind k, const struct fetch_options *o)
 	g->src.size = in->size;
 	g->src.consumed = in->consumed;
 	building = &g->src;
+	if (g->zip && in->path != NULL)
+		precheck(g, in->path);
 	if ((g->a = archive_read_new()) == NULL)
 		die(EXIT_RUNTIME, "libarchive: cannot initialise");
 	if (g->zip)
@@ -421,6 +477,7 @@ decode(struct source *in, const struct fetch_options *o, int depth)
 	p->src.name = in->name;
 	p->src.read = peek_read;
 	p->src.close = peek_close;
+	p->src.path = in->path;
 	building = &p->src;
 	while (p->len < PEEK_MAX &&
 	    (r = in->read(in, p->buf + p->len, PEEK_MAX - p->len)) > 0)

@@ -79,11 +79,15 @@ open_fd(int fd, const char *name)
 struct source *
 source_open_file(const char *path)
 {
+	struct source *s;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY)) < 0)
 		die_errno(EXIT_RUNTIME, "%s", path);
-	return open_fd(fd, path);
+	s = open_fd(fd, path);
+	if (s->size >= 0)
+		s->path = path;
+	return s;
 }
 
 /* Reads into ibuf[ilen..); 0 at the end of the input. */
