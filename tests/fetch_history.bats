@@ -137,6 +137,16 @@ requests() { grep -c . "$1" || true; }
 	assert_equal "${last%T*}" 2024-06-30
 	assert_equal "${next%T*}" 2024-07-11
 	assert_stderr "ped-fetch: warning: no data from 2024-07-01 to 2024-07-10 in either source"
+	# From --since when the archive ends before it; a range with no data.
+	: >"$D/arch.log"
+	run -0 --separate-stderr ped-fetch -q --history --no-cache \
+	    --archive-url "$ARCHIVE" --ods-url "$GAP" --since 2024-07-05 --until 2024-07-31
+	assert_stderr "ped-fetch: warning: no data from 2024-07-05 to 2024-07-10 in either source"
+	run -0 --separate-stderr ped-fetch -q --history --no-cache \
+	    --archive-url "$ARCHIVE" --ods-url "$GAP" --since 2024-07-02 --until 2024-07-09
+	assert_stderr "ped-fetch: warning: no data from 2024-07-02 to 2024-07-09 in either source"
+	assert_output $'period\tsensor_id\tsensor_name\tcount'
+	assert_equal "$(requests "$D/arch.log")" 0
 }
 
 @test "fetch_history: --until inside the archive never asks the live API" {

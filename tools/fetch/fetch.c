@@ -341,6 +341,31 @@ source_report(struct fetch *f, const char *what)
 }
 
 /*
+ * Always said, whatever -q: whole days from the first day the live table
+ * was asked for (the day after the archive's, or --since) that neither
+ * source has. A hole in the history is not a detail.
+ */
+static void
+gap_warning(struct fetch *f, uint64_t from)
+{
+	char a[PERIOD_BUFSZ], b[PERIOD_BUFSZ];
+
+	if (from == 0)
+		return;
+	instant_format(from, 0, a);
+	if (f->kept > 0 && (f->kept_first & ~(uint64_t)0xff) > from) {
+		instant_format(instant_prev_hour(f->kept_first &
+		    ~(uint64_t)0xff), 0, b);
+		warn_msg("warning: no data from %s to %s in either source", a,
+		    b);
+	} else if (f->kept == 0 && f->until_at)
+		warn_msg("warning: no data from %s to %s in either source", a,
+		    f->until);
+	else if (f->kept == 0)
+		warn_msg("warning: no data from %s on in either source", a);
+}
+
+/*
  * --history: the archive, then the live table from the day after the
  * archive's last day, so each hour comes from one source. --since and
  * --until decide which are read: a range before the archive's end never
@@ -351,8 +376,8 @@ run_history(struct fetch *f)
 {
 	struct history h;
 	struct source *archive = NULL;
-	uint64_t end, a_last = 0, from;
-	char day[PERIOD_BUFSZ], a[PERIOD_BUFSZ], b[PERIOD_BUFSZ];
+	uint64_t end, from;
+	char day[PERIOD_BUFSZ];
 	char *url;
 	int live;
 
@@ -366,7 +391,6 @@ run_history(struct fetch *f)
 			end = f->seen_last & ~(uint64_t)0xff;
 			history_archive_read(&h, end);
 		}
-		a_last = f->kept ? f->kept_last : 0;
 		source_report(f, "archive");
 		archive = f->src;
 	} else if (f->o.verbose)
@@ -387,15 +411,7 @@ run_history(struct fetch *f)
 		if (f->o.verbose && f->overlap > 0)
 			warn_msg("live %s: %llu rows on or before the archive's "
 			    "last day left out", f->src->name, f->overlap);
-		/* Always said: a hole in the history is not a detail. */
-		if (a_last && f->kept && (f->kept_first & ~(uint64_t)0xff) >
-		    instant_next_day(a_last & ~(uint64_t)0xff)) {
-			instant_format(instant_next_day(a_last), 0, a);
-			instant_format(instant_prev_hour(f->kept_first &
-			    ~(uint64_t)0xff), 0, b);
-			warn_msg("warning: no data from %s to %s in either "
-			    "source", a, b);
-		}
+		gap_warning(f, from);
 		source_close(archive);	/* f->src stays open for finish() */
 	} else if (f->o.verbose)
 		warn_msg("live: not read, --until is before the archive's "
