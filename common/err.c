@@ -8,6 +8,7 @@
 #include "err.h"
 
 static const char *progname = "ped";
+void (*die_hook)(int status);
 
 /*
  * Shortens argv0 in place to its base name, so that getopt(3), which
@@ -49,6 +50,8 @@ die_errno(int status, const char *fmt, ...)
 	va_list ap;
 	int errnum = errno;
 
+	if (die_hook != NULL)
+		die_hook(status);
 	va_start(ap, fmt);
 	vmessage(errnum, fmt, ap);
 	va_end(ap);
@@ -60,6 +63,8 @@ die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (die_hook != NULL)
+		die_hook(status);
 	va_start(ap, fmt);
 	vmessage(0, fmt, ap);
 	va_end(ap);
@@ -71,6 +76,8 @@ die_data(const char *name, unsigned long line, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (die_hook != NULL)
+		die_hook(EXIT_DATA);
 	fflush(stdout);
 	fprintf(stderr, "%s: %s:%lu: ", progname, name, line);
 	va_start(ap, fmt);

@@ -25,6 +25,12 @@ noreturn void	 die(int status, const char *fmt, ...)
 /* "prog: name:line: message" then exit(EXIT_DATA). */
 noreturn void	 die_data(const char *name, unsigned long line,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * When set, die*() call it first, with the exit status, instead of
+ * printing and exiting; it must not return (the fuzz targets longjmp).
+ * NULL, the default, in every tool.
+ */
+extern void	(*die_hook)(int status);
 void		 warn_errno(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 warn_msg(const char *fmt, ...)

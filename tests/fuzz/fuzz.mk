@@ -5,3 +5,6 @@
 # Seeds: tests/fuzz/corpus/NAME/; every crash found: tests/fuzz/regress/NAME/
 # (make test replays both with the normal compiler, tests/fuzz/replay.c).
 fuzz_csvread_LDLIBS = -lcsv
+fuzz_archive_SRC = tools/fetch/source_archive.c tools/fetch/source_file.c \
+	tools/fetch/source_http.c tools/fetch/httputil.c tools/fetch/progress.c
+fuzz_archive_LDLIBS = -larchive -lcurl -lz

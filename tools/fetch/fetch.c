@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "fetch.h"
+#include "history.h"
 #include "num.h"
 #include "output.h"
 #include "progress.h"
@@ -45,16 +46,29 @@ struct fetch {
 	const char		*locations_spec; /* --locations SOURCE */
 	struct locations	*loc;
 	unsigned long long	 renamed;
+	/* --history and what one source of it gave (see run_history). */
+	int			 history, no_cache, header;
+	const char		*archive_url, *ods_url, *cache_dir;
+	enum schema		 want_schema;
+	enum container		 want_container;
+	uint64_t		 after_at;	/* drop days up to this one */
+	unsigned long long	 overlap;
+	uint64_t		 seen_last;	/* all rows, before filters */
+	uint64_t		 kept_first, kept_last;
+	unsigned long long	 kept;
 };
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_SODA, OPT_PAGE_SIZE, OPT_JOBS,
-	OPT_WHERE, OPT_ODS, OPT_LOCATIONS
+	OPT_WHERE, OPT_ODS, OPT_LOCATIONS, OPT_MEMBER, OPT_HISTORY,
+	OPT_ARCHIVE_URL, OPT_ODS_URL, OPT_CACHE, OPT_NO_CACHE
 };
 
 static void	 parse_options(struct fetch *, int, char *[], int *);
 static uint64_t	 date_option(const char *, const char *);
 static void	 open_input(struct fetch *, const char *);
+static void	 read_source(struct fetch *);
+static void	 run_history(struct fetch *);
 static size_t	 input_read(void *, void *, size_t);
 static void	 run_csv(struct fetch *);
 static void	 run_json(struct fetch *);
@@ -67,15 +81,21 @@ static void	 finish(struct fetch *);
 static noreturn void usage(int);
 
 static const struct option longopts[] = {
+	{ "archive-url",	required_argument,	NULL, OPT_ARCHIVE_URL },
+	{ "cache",		required_argument,	NULL, OPT_CACHE },
 	{ "cacert",		required_argument,	NULL, 'C' },
 	{ "connect-timeout",	required_argument,	NULL, 'T' },
 	{ "format",		required_argument,	NULL, 'F' },
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "history",		no_argument,		NULL, OPT_HISTORY },
 	{ "jobs",		required_argument,	NULL, OPT_JOBS },
 	{ "locations",		required_argument,	NULL, OPT_LOCATIONS },
 	{ "max-time",		required_argument,	NULL, 'M' },
+	{ "member",		required_argument,	NULL, OPT_MEMBER },
+	{ "no-cache",		no_argument,		NULL, OPT_NO_CACHE },
 	{ "no-header",		no_argument,		NULL, 'H' },
 	{ "ods",		no_argument,		NULL, OPT_ODS },
+	{ "ods-url",		required_argument,	NULL, OPT_ODS_URL },
 	{ "page-size",		required_argument,	NULL, OPT_PAGE_SIZE },
 	{ "progress",		no_argument,		NULL, 'P' },
 	{ "retries",		required_argument,	NULL, 'R' },
@@ -92,27 +112,23 @@ int
 main(int argc, char *argv[])
 {
 	struct fetch *f;
-	enum container container;
 	int header = 1;
 
 	set_progname(argv[0]);	/* first: even "out of memory" names us */
 	f = xcalloc(1, sizeof(*f));
 	output_init();
 	parse_options(f, argc, argv, &header);
-	open_input(f, argv[optind]);
-	f->src = source_sniff(f->src, &container);
-	if (container == CONTAINER_AUTO)
-		/* An empty download must not pass for an empty dataset. */
-		die(EXIT_DATA, "%s: empty input", f->src->name);
-	progress_start(f->src, &f->o);
-	if (f->container == CONTAINER_AUTO)
-		f->container = container;
-	f->em = emit_new(header);
-	if (f->container == CONTAINER_JSON)
-		run_json(f);
-	else
-		run_csv(f);
-	progress_end();
+	f->want_schema = f->schema;
+	f->want_container = f->container;
+	f->header = header;
+	if (f->locations_spec != NULL)
+		f->loc = locations_load(f->locations_spec, &f->o);
+	if (f->history)
+		run_history(f);
+	else {
+		open_input(f, argv[optind]);
+		read_source(f);
+	}
 	emit_flush(f->em);
 	finish(f);
 	emit_free(f->em);
@@ -200,6 +216,24 @@ parse_options(struct fetch *f, int argc, char *argv[], int *header)
 		case OPT_LOCATIONS:
 			f->locations_spec = optarg;
 			break;
+		case OPT_MEMBER:
+			f->o.member = optarg;
+			break;
+		case OPT_HISTORY:
+			f->history = 1;
+			break;
+		case OPT_ARCHIVE_URL:
+			f->archive_url = optarg;
+			break;
+		case OPT_ODS_URL:
+			f->ods_url = optarg;
+			break;
+		case OPT_CACHE:
+			f->cache_dir = optarg;
+			break;
+		case OPT_NO_CACHE:
+			f->no_cache = 1;
+			break;
 		default:
 			usage(EXIT_USAGE);
 		}
@@ -209,6 +243,13 @@ parse_options(struct fetch *f, int argc, char *argv[], int *header)
 	/* --soda URL is the source: a SOURCE as well is ambiguous. */
 	if (f->soda_url != NULL && (argc - optind > 0 || f->ods))
 		usage(EXIT_USAGE);
+	/* --history reads its own two sources. */
+	if (f->history && (argc - optind > 0 || f->ods || f->soda_url != NULL))
+		usage(EXIT_USAGE);
+	if ((f->archive_url || f->ods_url || f->cache_dir || f->no_cache) &&
+	    !f->history)
+		die(EXIT_USAGE, "--archive-url, --ods-url, --cache and "
+		    "--no-cache go with --history");
 	if ((f->so.page_size || f->so.jobs || f->so.where) &&
 	    f->soda_url == NULL)
 		die(EXIT_USAGE, "--page-size, --jobs and --where go with --soda");
@@ -241,8 +282,6 @@ open_input(struct fetch *f, const char *spec)
 {
 	char *url;
 
-	if (f->locations_spec != NULL)
-		f->loc = locations_load(f->locations_spec, &f->o);
 	if (f->soda_url != NULL) {
 		f->so.since = f->since;
 		f->so.until = f->until;
@@ -257,6 +296,128 @@ open_input(struct fetch *f, const char *spec)
 		free(url);
 	} else
 		f->src = source_open(spec, &f->o);
+}
+
+/* Reads f->src to its end, in the schema its header or keys show. */
+static void
+read_source(struct fetch *f)
+{
+	enum container container;
+
+	f->src = source_sniff(f->src, &container);
+	if (container == CONTAINER_AUTO)
+		/* An empty download must not pass for an empty dataset. */
+		die(EXIT_DATA, "%s: empty input", f->src->name);
+	progress_start(f->src, &f->o);
+	if (f->em == NULL)	/* not before the first source answered */
+		f->em = emit_new(f->header);
+	f->schema = f->want_schema;
+	f->container = f->want_container != CONTAINER_AUTO ?
+	    f->want_container : container;
+	f->seen_last = f->kept_first = f->kept_last = 0;
+	f->kept = 0;
+	if (f->container == CONTAINER_JSON)
+		run_json(f);
+	else
+		run_csv(f);
+	progress_end();
+}
+
+/* -v: what one source of --history gave. */
+static void
+source_report(struct fetch *f, const char *what)
+{
+	char a[PERIOD_BUFSZ], b[PERIOD_BUFSZ];
+
+	if (!f->o.verbose)
+		return;
+	if (f->kept == 0) {
+		warn_msg("%s %s: no rows kept", what, f->src->name);
+		return;
+	}
+	instant_format(f->kept_first, 1, a);
+	instant_format(f->kept_last, 1, b);
+	warn_msg("%s %s: %llu rows, %s to %s", what, f->src->name, f->kept,
+	    a, b);
+}
+
+/*
+ * Always said, whatever -q: whole days from the first day the live table
+ * was asked for (the day after the archive's, or --since) that neither
+ * source has. A hole in the history is not a detail.
+ */
+static void
+gap_warning(struct fetch *f, uint64_t from)
+{
+	char a[PERIOD_BUFSZ], b[PERIOD_BUFSZ];
+
+	if (from == 0)
+		return;
+	instant_format(from, 0, a);
+	if (f->kept > 0 && (f->kept_first & ~(uint64_t)0xff) > from) {
+		instant_format(instant_prev_hour(f->kept_first &
+		    ~(uint64_t)0xff), 0, b);
+		warn_msg("warning: no data from %s to %s in either source", a,
+		    b);
+	} else if (f->kept == 0 && f->until_at)
+		warn_msg("warning: no data from %s to %s in either source", a,
+		    f->until);
+	else if (f->kept == 0)
+		warn_msg("warning: no data from %s on in either source", a);
+}
+
+/*
+ * --history: the archive, then the live table from the day after the
+ * archive's last day, so each hour comes from one source. --since and
+ * --until decide which are read: a range before the archive's end never
+ * asks the live API, one after it never downloads the archive.
+ */
+static void
+run_history(struct fetch *f)
+{
+	struct history h;
+	struct source *archive = NULL;
+	uint64_t end, from;
+	char day[PERIOD_BUFSZ];
+	char *url;
+	int live;
+
+	history_init(&h, f->archive_url, f->ods_url, f->cache_dir,
+	    f->no_cache, &f->o);
+	end = h.known_end;
+	if (!(f->since_at && end && f->since_at > end)) {
+		f->src = history_open_archive(&h, &f->o);
+		read_source(f);
+		if (f->seen_last != 0) {
+			end = f->seen_last & ~(uint64_t)0xff;
+			history_archive_read(&h, end);
+		}
+		source_report(f, "archive");
+		archive = f->src;
+	} else if (f->o.verbose)
+		warn_msg("archive: not read, --since is after its last day");
+	live = !(f->until_at && end && f->until_at <= end);
+	if (live) {
+		from = end ? instant_next_day(end) : 0;
+		if (f->since_at > from)
+			from = f->since_at;
+		if (from)
+			instant_format(from, 0, day);
+		url = ods_export_url(h.ods_url, from ? day : NULL, f->until);
+		f->after_at = end;
+		f->src = source_open(url, &f->o);
+		free(url);
+		read_source(f);
+		source_report(f, "live");
+		if (f->o.verbose && f->overlap > 0)
+			warn_msg("live %s: %llu rows on or before the archive's "
+			    "last day left out", f->src->name, f->overlap);
+		gap_warning(f, from);
+		source_close(archive);	/* f->src stays open for finish() */
+	} else if (f->o.verbose)
+		warn_msg("live: not read, --until is before the archive's "
+		    "last day");
+	history_free(&h);
 }
 
 /* The readers' byte source. */
@@ -465,20 +626,29 @@ convert(struct fetch *f, const struct row *row, char *why)
 	struct record rec;
 
 	const char *name;
-	uint64_t day;
+	uint64_t at, day;
 	size_t len;
 
 	f->read++;
 	if (row_convert(f->schema, row, &rec, why) != 0)
 		return -1;
-	if (f->since_at || f->until_at) {
-		day = period_instant(&rec.period) & ~(uint64_t)0xff;
-		if ((f->since_at && day < f->since_at) ||
-		    (f->until_at && day > f->until_at)) {
-			f->filtered++;
-			return 0;
-		}
+	at = period_instant(&rec.period);
+	if (at > f->seen_last)
+		f->seen_last = at;
+	day = at & ~(uint64_t)0xff;
+	if ((f->since_at && day < f->since_at) ||
+	    (f->until_at && day > f->until_at)) {
+		f->filtered++;
+		return 0;
 	}
+	if (f->after_at && day <= f->after_at) {
+		f->overlap++;
+		return 0;
+	}
+	if (f->kept++ == 0 || at < f->kept_first)
+		f->kept_first = at;
+	if (at > f->kept_last)
+		f->kept_last = at;
 	if (f->loc != NULL &&
 	    (name = locations_name(f->loc, rec.sensor_id, &len)) != NULL) {
 		rec.name = name;
@@ -549,8 +719,11 @@ usage(int status)
 	    "[--retries N] [--no-header]\n"
 	    "                 [--since DATE] [--until DATE] "
 	    "[--locations SOURCE]\n"
+	    "                 [--member NAME]\n"
 	    "                 [--ods | --soda URL [--page-size N] [--jobs N] "
-	    "[--where SOQL]]\n"
+	    "[--where SOQL] |\n"
+	    "                  --history [--archive-url URL] [--ods-url URL] "
+	    "[--cache DIR | --no-cache]]\n"
 	    "                 [SOURCE]",
 	    "SOURCE is a file, - (stdin, the default) or an http(s):// URL.\n"
 	    "      --format F            force the schema: socrata, ods2023, ods\n"
@@ -566,12 +739,19 @@ usage(int status)
 	    "      --since DATE          only rows on or after DATE (YYYY-MM-DD)\n"
 	    "      --until DATE          only rows on or before DATE (YYYY-MM-DD)\n"
 	    "      --locations SOURCE    name sensors from a sensor-locations dataset\n"
+	    "      --member NAME         the member of a ZIP archive to read\n"
 	    "      --ods                 read the Opendatasoft export (default: the\n"
 	    "                            live City of Melbourne dataset)\n"
 	    "      --soda URL            page a Socrata SODA endpoint\n"
 	    "      --page-size N         SODA rows per page (default 50000)\n"
 	    "      --jobs N              SODA pages fetched at once (default 4)\n"
 	    "      --where SOQL          extra SODA $where clause\n"
+	    "      --history             the 2009-2022 archive, then the live table\n"
+	    "      --archive-url URL     the archive (default: the City's ZIP)\n"
+	    "      --ods-url URL         the live Explore v2.1 dataset URL\n"
+	    "      --cache DIR           cache the archive in DIR (default\n"
+	    "                            $XDG_CACHE_HOME/ped)\n"
+	    "      --no-cache            download the archive every time\n"
 	    "      --help                print this help and exit\n"
 	    "      --version             print the version and exit\n"
 	    "See ped-fetch(1).\n");

@@ -171,6 +171,7 @@ locations_load(const char *spec, const struct fetch_options *o)
 	enum container c;
 
 	quiet.progress = 0;
+	quiet.member = NULL;
 	htab_init(&l->by_id);
 	htab_init(&l->unknown);
 	ld.l = l;

@@ -1,8 +1,9 @@
 /*
  * Sources on the local side: a file or stdin read with read(2), and the
- * gzip layer every source goes through. Compression is recognised by
- * its magic bytes (1f 8b), not by the name, so "zcat | ped-fetch",
- * "ped-fetch x.csv.gz" and a .gz served over HTTP all work.
+ * gzip decoder of the layer every source goes through (source_archive.c).
+ * Compression is recognised by its magic bytes (1f 8b), not by the name,
+ * so "zcat | ped-fetch", "ped-fetch x.csv.gz" and a .gz served over HTTP
+ * all work.
  */
 #include <sys/stat.h>
 
@@ -26,19 +27,13 @@ struct file_source {
 	int		 fd;
 };
 
-enum gz_mode {
-	GZ_SNIFF,	/* nothing read yet */
-	GZ_PLAIN,	/* not gzip: pass the bytes through */
-	GZ_INFLATE
-};
-
 struct gz_source {
 	struct source	 src;
 	struct source	*in;
-	enum gz_mode	 mode;
 	z_stream	 zs;
 	int		 zinit;
 	int		 in_eof;
+	long long	 members;	/* gzip members decoded */
 	unsigned char	*ibuf;
 	size_t		 ipos, ilen;	/* ibuf[ipos..ilen) unread */
 };
@@ -84,11 +79,15 @@ open_fd(int fd, const char *name)
 struct source *
 source_open_file(const char *path)
 {
+	struct source *s;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY)) < 0)
 		die_errno(EXIT_RUNTIME, "%s", path);
-	return open_fd(fd, path);
+	s = open_fd(fd, path);
+	if (s->size >= 0)
+		s->path = path;
+	return s;
 }
 
 /* Reads into ibuf[ilen..); 0 at the end of the input. */
@@ -124,35 +123,6 @@ gz_start(struct gz_source *g)
 	g->zinit = 1;
 	g->zs.next_in = g->ibuf + g->ipos;
 	g->zs.avail_in = (uInt)(g->ilen - g->ipos);
-	g->mode = GZ_INFLATE;
-}
-
-static void
-gz_sniff(struct gz_source *g)
-{
-	while (g->ilen < 2 && gz_fill(g) > 0)
-		continue;
-	if (g->ilen >= 2 && g->ibuf[0] == 0x1f && g->ibuf[1] == 0x8b)
-		gz_start(g);
-	else
-		g->mode = GZ_PLAIN;
-}
-
-static size_t
-gz_plain(struct gz_source *g, void *buf, size_t n)
-{
-	size_t r;
-
-	if (g->ipos == g->ilen) {
-		r = g->in->read(g->in, buf, n);
-		g->src.consumed = g->in->consumed;
-		g->src.size = g->in->size;
-		return r;
-	}
-	r = g->ilen - g->ipos < n ? g->ilen - g->ipos : n;
-	memcpy(buf, g->ibuf + g->ipos, r);
-	g->ipos += r;
-	return r;
 }
 
 /* Inflates until some bytes come out or the input ends. */
@@ -177,13 +147,18 @@ gz_inflate(struct gz_source *g, void *buf, size_t n)
 		}
 		if (!g->zinit) {
 			/* Another member follows: gzip(1) concatenates. */
+			if (g->zs.next_in[0] != 0x1f)
+				gz_fail(g, "trailing garbage after the "
+				    "compressed data");
 			if (inflateReset(&g->zs) != Z_OK)
 				gz_fail(g, "cannot reset zlib");
 			g->zinit = 1;
 		}
 		z = inflate(&g->zs, Z_NO_FLUSH);
-		if (z == Z_STREAM_END)
+		if (z == Z_STREAM_END) {
 			g->zinit = 0;
+			g->members++;
+		}
 		else if (z != Z_OK && z != Z_BUF_ERROR)
 			gz_fail(g, g->zs.msg ? g->zs.msg : "corrupt data");
 	}
@@ -195,10 +170,6 @@ gz_read(struct source *s, void *buf, size_t n)
 {
 	struct gz_source *g = (struct gz_source *)s;
 
-	if (g->mode == GZ_SNIFF)
-		gz_sniff(g);
-	if (g->mode == GZ_PLAIN)
-		return gz_plain(g, buf, n);
 	return gz_inflate(g, buf, n);
 }
 
@@ -207,15 +178,14 @@ gz_close(struct source *s)
 {
 	struct gz_source *g = (struct gz_source *)s;
 
-	if (g->mode == GZ_INFLATE)
-		inflateEnd(&g->zs);
+	inflateEnd(&g->zs);
 	source_close(g->in);
 	free(g->ibuf);
 	free(g);
 }
 
-static struct gz_source *
-gz_wrap(struct source *in)
+struct source *
+source_gunzip(struct source *in)
 {
 	struct gz_source *g = xcalloc(1, sizeof(*g));
 
@@ -226,14 +196,6 @@ gz_wrap(struct source *in)
 	g->src.close = gz_close;
 	g->src.size = in->size;
 	g->src.consumed = in->consumed;
-	return g;
-}
-
-struct source *
-source_gunzip(struct source *src)
-{
-	struct gz_source *g = gz_wrap(src);
-
 	gz_start(g);
 	return &g->src;
 }
@@ -250,7 +212,7 @@ source_open(const char *spec, const struct fetch_options *o)
 		src = source_open_http(spec, o);
 	else
 		src = source_open_file(spec);
-	return &gz_wrap(src)->src;
+	return source_decode(src, o);
 }
 
 void

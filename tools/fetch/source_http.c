@@ -65,6 +65,7 @@ struct http {
 	int		 can_resume;
 	char		 validator[VALIDATOR_MAX];
 	char		 errbuf[CURL_ERROR_SIZE];
+	struct http_cond *cond;		/* a conditional GET, or NULL */
 };
 
 static size_t	 http_read(struct source *, void *, size_t);
@@ -184,6 +185,10 @@ first_response(struct http *h)
 	else
 		memcpy(h->validator, h->lastmod, sizeof(h->validator));
 	h->can_resume = h->ranges && !h->encoded && h->validator[0] != '\0';
+	if (h->cond != NULL) {
+		memcpy(h->cond->etag_out, h->etag, sizeof(h->etag));
+		memcpy(h->cond->lastmod_out, h->lastmod, sizeof(h->lastmod));
+	}
 	curl_easy_getinfo(h->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	h->src.size = h->encoded || cl < 0 ? -1 : (long long)cl;
 }
@@ -313,6 +318,13 @@ attempt_done(struct http *h, CURLcode cc)
 	 * over a link that drops now and then still completes. */
 	if (h->got > h->start)
 		h->tries = 0;
+	/* Not Modified: the caller's copy is current. */
+	if (h->cond != NULL && h->status == 304 && cc == CURLE_OK &&
+	    h->got == 0 && h->verdict == V_NONE) {
+		h->cond->not_modified = 1;
+		h->finished = 1;
+		return;
+	}
 	/* An empty body has not been judged by write_cb yet. */
 	if (h->verdict == V_NONE && cc == CURLE_OK &&
 	    (h->got > h->start || response_ok(h))) {
@@ -391,14 +403,35 @@ attempt_start(struct http *h)
 		die(EXIT_RUNTIME, "libcurl: cannot add a transfer");
 }
 
+static struct curl_slist *
+add_header(struct curl_slist *l, const char *name, const char *value)
+{
+	char hdr[VALIDATOR_MAX + 32];
+	struct curl_slist *n;
+
+	snprintf(hdr, sizeof(hdr), "%s: %s", name, value);
+	if ((n = curl_slist_append(l, hdr)) == NULL)
+		die(EXIT_RUNTIME, "out of memory");
+	return n;
+}
+
 static void
 easy_setup(struct http *h)
 {
 	const struct fetch_options *o = h->o;
+	struct http_cond *c = h->cond;
 	CURL *e = h->easy;
 
 	setopt_check(curl_easy_setopt(e, CURLOPT_URL, h->url), "url");
 	http_easy_defaults(e, o, h->errbuf, write_cb, header_cb, h);
+	if (c == NULL)
+		return;
+	if (c->etag != NULL && c->etag[0] != '\0')
+		h->hdrs = add_header(h->hdrs, "If-None-Match", c->etag);
+	if (c->lastmod != NULL && c->lastmod[0] != '\0')
+		h->hdrs = add_header(h->hdrs, "If-Modified-Since", c->lastmod);
+	setopt_check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdrs),
+	    "headers");
 }
 
 /* Moves the transfer on until it has bytes for us or has ended. */
@@ -469,6 +502,13 @@ http_close(struct source *src)
 struct source *
 source_open_http(const char *url, const struct fetch_options *o)
 {
+	return source_open_http_cond(url, o, NULL);
+}
+
+struct source *
+source_open_http_cond(const char *url, const struct fetch_options *o,
+    struct http_cond *cond)
+{
 	struct http *h;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -476,6 +516,7 @@ source_open_http(const char *url, const struct fetch_options *o)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	h = xcalloc(1, sizeof(*h));
 	h->o = o;
+	h->cond = cond;
 	h->url = xstrdup(url);
 	h->safe = url_redact(url);
 	h->src.name = h->safe;

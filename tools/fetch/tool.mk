@@ -1,1 +1,1 @@
-fetch_LDLIBS = -lcurl -lcjson -lz
+fetch_LDLIBS = -lcurl -lcjson -lz -larchive
