@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "err.h"
+#include "quote.h"
 #include "s3put.h"
 #include "xalloc.h"
 
@@ -159,7 +160,7 @@ from_files(struct creds *cr, const char *profile, int explicit)
 		free(path);
 	}
 	if (explicit && !found)
-		die(EXIT_RUNTIME, "profile \"%s\" not found", profile);
+		die(EXIT_RUNTIME, "profile %s not found", quote_str(profile));
 	ok = set(cr, keys[0], keys[1], keys[2], "file");
 	for (i = 0; i < 3; i++) {
 		if (keys[i] != NULL)
