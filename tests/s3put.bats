@@ -681,3 +681,32 @@ print("%s-%d" % (hashlib.md5(b"".join(p)).hexdigest(), len(p)))' "$MID")
 	run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/code
 	assert_stderr 'ped-s3put: s3://testbucket/code: 403 "Access\x1b[31mDenied": "injected by s3proxy.py"'
 }
+
+@test "secrets never appear on a terminal either: -v and the progress line" {
+	local canary=SECRET-CANARY-9d2a token=TOKEN-CANARY-71fe
+	start_proxy --fail 'PUT /testbucket/t3?partNumber=2&' 500 0
+	printf 'x\n' >f
+	printf '[p]\naws_access_key_id=S3RVER\naws_secret_access_key=%s\naws_session_token=%s\n' \
+	    "$canary" "$token" >creds
+	cat >run.sh <<-EOF2
+	export AWS_SESSION_TOKEN=$token
+	ped-s3put -v --endpoint $EP --part-size 5M $BIG s3://testbucket/t1
+	cat $MID | ped-s3put -v --endpoint $EP --part-size 5M - s3://testbucket/t2
+	ped-s3put -v --endpoint $PX --part-size 5M --retries 1 $MID s3://testbucket/t3
+	AWS_SECRET_ACCESS_KEY=$canary ped-s3put -v --endpoint $EP --part-size 5M $MID s3://testbucket/t4
+	AWS_SHARED_CREDENTIALS_FILE=$PWD/creds ped-s3put -v --endpoint $EP --profile p $MID s3://testbucket/t5
+	ped-s3put -v --endpoint http://127.0.0.1:1 --retries 0 f s3://testbucket/t6
+	EOF2
+	script -qec "sh run.sh" /dev/null >tty.out 2>&1 || true
+	# The terminal saw progress lines, -v lines and every scenario's end.
+	grep -q 'MiB/s' tty.out
+	grep -q "$(printf '\r\033\\[K')" tty.out
+	assert_equal "$(grep -c 'credentials from' tty.out)" 2
+	grep -q 'part 2: 500' tty.out
+	grep -q 'SignatureDoesNotMatch' tty.out
+	grep -q 't6: (7)' tty.out
+	grep -q "token=$token" proxy.log
+	run grep -a -e S3RVER -e "$canary" -e "$token" tty.out
+	assert_failure 1
+	assert_output ''
+}

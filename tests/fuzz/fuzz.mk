@@ -5,3 +5,7 @@
 # Seeds: tests/fuzz/corpus/NAME/; every crash found: tests/fuzz/regress/NAME/
 # (make test replays both with the normal compiler, tests/fuzz/replay.c).
 fuzz_csvread_LDLIBS = -lcsv
+fuzz_s3xml_SRC = tools/s3put/s3err.c tools/s3put/etag.c
+fuzz_s3xml_LDLIBS = -lcrypto
+fuzz_awsconfig_SRC = tools/s3put/creds.c
+fuzz_awsconfig_LDLIBS = -lcurl -lcjson

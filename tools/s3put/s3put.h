@@ -10,6 +10,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <curl/curl.h>
 
@@ -93,6 +94,10 @@ extern atomic_int s3_interrupted;
 /* creds.c: the AWS CLI's chain; exits 1 when nothing is found. */
 void	 creds_load(struct creds *cr, const struct config *cfg);
 void	 creds_free(struct creds *cr);
+/* The parsers, exposed for the fuzz target (tests/fuzz/fuzz_awsconfig.c). */
+int	 creds_ini_read(FILE *fp, const char *section, char *keys[3]);
+/* An IMDS credentials document; returns 1 when cr was set, else 0. */
+int	 creds_from_json(struct creds *cr, const char *json);
 
 /* hash.c */
 /* Fills b->sha256 and b->md5; returns -1 with errno on a read error. */
