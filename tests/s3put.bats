@@ -655,6 +655,34 @@ print("%s-%d" % (hashlib.md5(b"".join(p)).hexdigest(), len(p)))' "$MID")
 	assert_stderr --partial 'ped-s3put: --max-time: '
 }
 
+@test "--max-time bounds a stream that stops coming; a multipart one is aborted" {
+	start_proxy
+	mkfifo fifo
+	local pid rc=0
+	ped-s3put --endpoint "$PX" --max-time 1 - s3://testbucket/quiet <fifo 2>err 3>&- &
+	pid=$!
+	exec 4>fifo
+	wait "$pid" || rc=$?
+	exec 4>&-
+	assert_equal "$rc" 1
+	run cat err
+	assert_output 'ped-s3put: s3://testbucket/quiet: --max-time of 1 s reached while reading <stdin>'
+	# Part 1 goes up, then the input stalls: the upload is aborted.
+	rc=0
+	ped-s3put --endpoint "$PX" --max-time 3 --part-size 5M - s3://testbucket/quiet2 <fifo 2>err 3>&- &
+	pid=$!
+	exec 4>fifo
+	head -c $((6 * 1024 * 1024)) /dev/zero >&4
+	wait "$pid" || rc=$?
+	exec 4>&-
+	assert_equal "$rc" 1
+	run cat err
+	assert_line --index 0 --partial 'ped-s3put: s3://testbucket/quiet2: '
+	assert_output --partial '--max-time of 3 s reached'
+	grep -q '^DELETE /testbucket/quiet2?uploadId=' proxy.log
+	refute grep -q '^POST /testbucket/quiet2?uploadId=' proxy.log
+}
+
 @test "an endpoint that never answers fails without --max-time, within 2 minutes" {
 	# The limit is a documented constant below two minutes, not a wait here.
 	local secs

@@ -87,7 +87,7 @@ fail(struct mp *mp, const char *fmt, ...)
  * a signal, which may have been delivered to another thread.
  */
 ssize_t
-read_part(int fd, char *buf, size_t n)
+read_part(const struct s3 *s3, int fd, char *buf, size_t n)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	size_t done = 0;
@@ -96,6 +96,10 @@ read_part(int fd, char *buf, size_t n)
 	while (done < n) {
 		if (atomic_load(&s3_interrupted)) {
 			errno = EINTR;
+			return -1;
+		}
+		if (s3->deadline != 0 && s3_now() >= s3->deadline) {
+			errno = ETIMEDOUT;	/* --max-time */
 			return -1;
 		}
 		if (poll(&pfd, 1, 100) == 0)
@@ -119,8 +123,12 @@ take_stream(struct worker *w)
 
 	if (w->buf == NULL)
 		w->buf = xmalloc(mp->part_size);
-	if ((n = read_part(mp->fd, w->buf, mp->part_size)) < 0) {
-		fail_locked(mp, "read error: %s", strerror(errno));
+	if ((n = read_part(mp->s3, mp->fd, w->buf, mp->part_size)) < 0) {
+		if (errno == ETIMEDOUT)
+			fail_locked(mp, "--max-time of %u s reached while "
+			    "reading the input", mp->s3->cfg->max_time);
+		else
+			fail_locked(mp, "read error: %s", strerror(errno));
 		return 0;
 	}
 	if ((uint64_t)n < mp->part_size)
@@ -339,8 +347,12 @@ abort_upload(struct mp *mp, CURL *h)
 	progress_end();
 	warn_msg("%s: %s", mp->s3->name, atomic_load(&s3_interrupted) ?
 	    "interrupted" : mp->err);
-	/* The abort must go out even after a signal or a failed part. */
+	/*
+	 * The abort must go out even after a signal, a failed part or
+	 * --max-time (it gets a few more seconds).
+	 */
 	atomic_store(&mp->s3->stop, 0);
+	mp->s3->cleanup = 1;
 	body_hash(&b);
 	if (s3_request(mp->s3, h, "DELETE", mp->q_id, &b, NULL, &r) != 0) {
 		response_error(&r, msg, sizeof(msg));

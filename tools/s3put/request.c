@@ -242,7 +242,7 @@ setup(struct s3 *s3, CURL *h, const char *method, const char *url,
 	 */
 	stall = silence_left(s3);
 	if (stall > STALL_SECS || s3->cleanup)
-		stall = STALL_SECS;
+		stall = s3->cleanup ? 10 : STALL_SECS;	/* Abort: brief */
 	if (stall < 1)
 		stall = 1;
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,

@@ -215,9 +215,12 @@ upload_stream(struct s3 *s3, int fd, const char *name)
 	int rc;
 
 	progress_start(s3, 0);
-	if ((n = read_part(fd, buf, s3->cfg->part_size)) < 0) {
+	if ((n = read_part(s3, fd, buf, s3->cfg->part_size)) < 0) {
 		if (atomic_load(&s3_interrupted))
 			warn_msg("%s: interrupted", s3->name);
+		else if (errno == ETIMEDOUT)
+			warn_msg("%s: --max-time of %u s reached while reading "
+			    "%s", s3->name, s3->cfg->max_time, name);
 		else
 			warn_errno("%s", name);
 		free(buf);

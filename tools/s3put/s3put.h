@@ -140,8 +140,11 @@ void	 etag_multipart(const char (*md5s)[33], unsigned n, char *out,
 char	*xml_text(const char *xml, size_t len, const char *tag);
 
 /* multipart.c */
-/* Reads a stream's next n bytes (fewer at its end); -1 on error or signal. */
-ssize_t	 read_part(int fd, char *buf, size_t n);
+/*
+ * Reads a stream's next n bytes (fewer at its end); -1 on error, signal
+ * (errno EINTR) or --max-time (ETIMEDOUT).
+ */
+ssize_t	 read_part(const struct s3 *s3, int fd, char *buf, size_t n);
 /* Uploads in parts; returns 0, or -1 after printing the error. */
 int	 multipart_upload(struct s3 *s3, int fd, uint64_t size, int seekable,
 	    char *first, size_t firstlen);
