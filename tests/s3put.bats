@@ -565,7 +565,7 @@ __import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(600)' sil
 	assert_line '../newbucket'
 }
 
-@test "keys with control characters and bucket names . and .. are usage errors" {
+@test "keys with control characters or not UTF-8, bucket names . and .. are usage errors" {
 	start_proxy
 	printf 'x\n' >f
 	local k
@@ -573,10 +573,18 @@ __import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(600)' sil
 		run -64 --separate-stderr ped-s3put --endpoint "$PX" f "s3://testbucket/$k"
 		assert_stderr --regexp '^ped-s3put: s3://testbucket/"a?\\(n|x01|x7f|xc2\\x85|r|t)b": control character in the key$'
 	done
+	for k in $'a\xff' $'a\xc0\x80' $'\xed\xa0\x80'; do
+		run -64 --separate-stderr ped-s3put --endpoint "$PX" f "s3://testbucket/$k"
+		assert_stderr --regexp '^ped-s3put: s3://testbucket/"(a\\xff|a\\xc0\\x80|\\xed\\xa0\\x80)": the key is not UTF-8$'
+	done
 	for k in . .. .x x. a..b; do
 		run -64 --separate-stderr ped-s3put --endpoint "$PX" f "s3://$k/k"
 		assert_stderr "ped-s3put: invalid bucket name \"$k\""
 	done
+	# A key taken from the file's name is checked the same way.
+	printf 'x\n' >$'x\ny'
+	run -64 --separate-stderr ped-s3put --endpoint "$PX" $'x\ny' s3://testbucket/dir/
+	assert_stderr 'ped-s3put: s3://testbucket/"dir/x\ny": control character in the key'
 	run -64 --separate-stderr ped-s3put --endpoint "$PX" f $'s3://b\x1b[2J/k'
 	assert_stderr 'ped-s3put: invalid bucket name "b\x1b[2J"'
 	assert_file_empty proxy.log

@@ -66,23 +66,55 @@ default_type(const char *key)
 }
 
 /*
- * A key is sent byte for byte ("x/../y" included), but control
- * characters (C0, DEL, C1 as UTF-8) break listings, logs and terminals:
- * refused, as the AWS console's guidelines advise.
+ * Bytes of the UTF-8 character at p (1 for ASCII), or 0 when it is not
+ * one: S3 keys are UTF-8 (RFC 3629: no overlongs, surrogates or code
+ * points above U+10FFFF).
+ */
+static size_t
+utf8_char(const unsigned char *p)
+{
+	size_t n, i;
+	unsigned long cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	if (n == 0 || p[0] > 0xf4)
+		return 0;
+	cp = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < (n == 2 ? 0x80UL : n == 3 ? 0x800UL : 0x10000UL) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * A key is sent byte for byte ("x/../y" included), but it must be UTF-8
+ * (S3's rule) and without control characters (C0, DEL, C1), which break
+ * listings, logs and terminals: refused. So a key, and the s3://bucket/key
+ * name in messages, can be shown as is.
  */
 static void
 check_key(const char *bucket, const char *key)
 {
 	const unsigned char *p;
-	size_t len = strlen(key);
+	size_t len = strlen(key), n;
 
 	if (len > KEY_MAX || key[len - 1] == '/')
 		die(EXIT_USAGE, "invalid key %s", quote(key, len));
-	for (p = (const unsigned char *)key; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 &&
-		    p[1] >= 0x80 && p[1] <= 0x9f))
+	for (p = (const unsigned char *)key; *p != '\0'; p += n) {
+		if ((n = utf8_char(p)) == 0)
+			die(EXIT_USAGE, "s3://%s/%s: the key is not UTF-8",
+			    bucket, quote(key, len));
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] <= 0x9f))
 			die(EXIT_USAGE, "s3://%s/%s: control character in the key",
 			    bucket, quote(key, len));
+	}
 }
 
 /*
