@@ -511,12 +511,17 @@ keys() {
 	    tr '\t' '\n' | sed '/^None$/d'
 }
 
-# silent: a socket that accepts connections and never answers; sets SILENT.
+# silent: a server that takes connections and never answers, logging one
+# line per connection to silent.log; sets SILENT to its URL.
 silent() {
-	/usr/bin/python3 -c 'import socket, sys, time
+	/usr/bin/python3 -c 'import os, socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
 open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
-__import__("os").rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(600)' silent.port 3>&- &
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
+while True:
+    c, _ = s.accept(); held.append(c)
+    with open("silent.log", "a") as f: f.write("connection\n")' silent.port 3>&- &
 	echo $! >silent.pid
 	local i
 	for i in $(seq 300); do
@@ -699,11 +704,13 @@ print("%s-%d" % (hashlib.md5(b"".join(p)).hexdigest(), len(p)))' "$MID")
 	grep -q 'never answers fails within two minutes' "$ROOT/tools/s3put/ped-s3put.1"
 	run -64 --separate-stderr env PED_S3_NO_ANSWER_SECS=$((secs + 1)) ped-s3put x s3://testbucket/k
 	assert_stderr "ped-s3put: PED_S3_NO_ANSWER_SECS: invalid seconds \"$((secs + 1))\""
-	# The mechanism, with the limit lowered: retries left do not matter.
+	# The mechanism, with the limit lowered to 3 s (stalls of 1 s): three
+	# silent attempts and no more, whatever retries are left.
 	silent
 	printf 'x\n' >f
-	PED_S3_NO_ANSWER_SECS=2 run -1 --separate-stderr ped-s3put --endpoint "$SILENT" --retries 100 f s3://testbucket/silent
-	assert_stderr 'ped-s3put: s3://testbucket/silent: (28) no answer from the server in 2 s'
+	PED_S3_NO_ANSWER_SECS=3 run -1 --separate-stderr ped-s3put --endpoint "$SILENT" --retries 100 f s3://testbucket/silent
+	assert_stderr 'ped-s3put: s3://testbucket/silent: (28) no answer from the server in 3 s'
+	assert_equal "$(wc -l <silent.log)" 3
 }
 
 @test "S3 error text with control bytes is printed escaped" {

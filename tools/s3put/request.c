@@ -47,16 +47,26 @@ request_init(struct s3 *s3)
 
 	snprintf(s3->sigv4, sizeof(s3->sigv4), "aws:amz:%s:s3",
 	    s3->cfg->region);
-	atomic_store(&s3->answered_ms, (long long)(t * 1000));
 	s3->deadline = s3->cfg->max_time > 0 ? t + s3->cfg->max_time : 0;
 }
 
-/* Seconds left before the server has been silent for too long. */
+/*
+ * How long an attempt may move no byte before it fails: STALL_SECS,
+ * scaled down with PED_S3_NO_ANSWER_SECS, never more than the silence
+ * still allowed (so a silent endpoint fails in about NO_ANSWER_SECS),
+ * and brief for the Abort.
+ */
 static double
-silence_left(const struct s3 *s3)
+stall_secs(const struct s3 *s3, double silent)
 {
-	return atomic_load(&s3->answered_ms) / 1000.0 + s3->cfg->no_answer -
-	    s3_now();
+	double stall = (double)STALL_SECS * s3->cfg->no_answer /
+	    NO_ANSWER_SECS, left = s3->cfg->no_answer - silent;
+
+	if (s3->cleanup)
+		stall = 10;
+	else if (stall > left)
+		stall = left;
+	return stall < 1 ? 1 : (double)(long)(stall + 0.5);
 }
 
 /* Seconds left of --max-time (an Abort gets a few more), or -1: none. */
@@ -73,9 +83,12 @@ time_left(const struct s3 *s3)
 	return left > 0 ? left : 0;
 }
 
-/* Why no more attempts: --max-time, or a server silent for too long. */
+/*
+ * Why no more attempts: --max-time, or a server silent (no reply) for
+ * NO_ANSWER_SECS over the attempts of this request.
+ */
 static int
-out_of_time(const struct s3 *s3, struct response *r)
+out_of_time(const struct s3 *s3, struct response *r, double silent)
 {
 	if (time_left(s3) == 0) {
 		r->cc = CURLE_OPERATION_TIMEDOUT;
@@ -83,7 +96,7 @@ out_of_time(const struct s3 *s3, struct response *r)
 		    "--max-time of %u s reached", s3->cfg->max_time);
 		return 1;
 	}
-	if (r->status == 0 && silence_left(s3) <= 0) {
+	if (r->status == 0 && silent >= s3->cfg->no_answer && !s3->cleanup) {
 		r->cc = CURLE_OPERATION_TIMEDOUT;
 		snprintf(r->errbuf, sizeof(r->errbuf),
 		    "no answer from the server in %u s", s3->cfg->no_answer);
@@ -119,8 +132,6 @@ read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	b->pos += n;
 	if (b->data)
 		progress_add(n);
-	/* Bytes taken are a sign of life too: a long PUT is not silence. */
-	atomic_store(&x->s3->answered_ms, (long long)(s3_now() * 1000));
 	return n;
 }
 
@@ -222,9 +233,9 @@ headers(struct s3 *s3, const struct body *b, const char *ctype)
 
 static void
 setup(struct s3 *s3, CURL *h, const char *method, const char *url,
-    struct xfer *x)
+    struct xfer *x, double stall)
 {
-	double stall, left;
+	double left;
 
 	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -240,15 +251,10 @@ setup(struct s3 *s3, CURL *h, const char *method, const char *url,
 	 * A stalled server counts as a connection error: retried, but never
 	 * past NO_ANSWER_SECS of silence nor past --max-time.
 	 */
-	stall = silence_left(s3);
-	if (stall > STALL_SECS || s3->cleanup)
-		stall = s3->cleanup ? 10 : STALL_SECS;	/* Abort: brief */
-	if (stall < 1)
-		stall = 1;
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)(stall < 10 ? stall * 1000 : 10000));
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)(stall + 0.999));
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)stall);
 	if ((left = time_left(s3)) > 0)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(left * 1000) + 1);
 	curl_easy_setopt(h, CURLOPT_AWS_SIGV4, s3->sigv4);
@@ -336,16 +342,12 @@ static void
 backoff(const struct s3 *s3, unsigned attempt)
 {
 	unsigned long long ms = backoff_delay_ms(s3->cfg->base_ms, attempt);
-	double cap = silence_left(s3), left = time_left(s3);
+	double left = time_left(s3);
 	struct timespec ts;
 
-	/* Never sleep past --max-time or the silence limit. */
-	if (left >= 0 && left < cap)
-		cap = left;
-	if (cap < 0)
-		cap = 0;
-	if (ms > cap * 1000)
-		ms = (unsigned long long)(cap * 1000);
+	/* Never sleep past --max-time. */
+	if (left >= 0 && ms > left * 1000)
+		ms = (unsigned long long)(left * 1000);
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (long)(ms % 1000) * 1000000;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR &&
@@ -372,7 +374,7 @@ verbose(const struct s3 *s3, const char *method, const char *q,
 
 static int
 attempt(struct s3 *s3, CURL *h, const char *method, const char *q,
-    struct body *b, const char *ctype, struct response *r)
+    struct body *b, const char *ctype, struct response *r, double stall)
 {
 	struct curl_slist *hdrs;
 	struct xfer x = { s3, b, r };
@@ -386,13 +388,11 @@ attempt(struct s3 *s3, CURL *h, const char *method, const char *q,
 	b->pos = 0;
 	url = xmalloc(n);
 	snprintf(url, n, "%s%s", s3->url, q);
-	setup(s3, h, method, url, &x);
+	setup(s3, h, method, url, &x, stall);
 	hdrs = headers(s3, b, ctype);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	r->cc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	if (r->status != 0)
-		atomic_store(&s3->answered_ms, (long long)(s3_now() * 1000));
 	if (r->cc == CURLE_OPERATION_TIMEDOUT && time_left(s3) == 0 &&
 	    !s3->cleanup)
 		snprintf(r->errbuf, sizeof(r->errbuf),
@@ -409,15 +409,27 @@ s3_request(struct s3 *s3, CURL *h, const char *method, const char *q,
 {
 	unsigned i;
 	int rc;
+	double silent = 0, stall, t0, took;
 
 	memset(r, 0, sizeof(*r));
 	for (i = 0;; i++) {
-		rc = attempt(s3, h, method, q, b, ctype, r);
+		stall = stall_secs(s3, silent);
+		t0 = s3_now();
+		rc = attempt(s3, h, method, q, b, ctype, r, stall);
+		/*
+		 * Silence: attempts without a reply, each counted for at most
+		 * its stall time (a long upload cut at its end is no silence).
+		 */
+		took = s3_now() - t0;
+		if (r->status != 0)
+			silent = 0;
+		else
+			silent += took < stall ? took : stall;
 		if (rc <= 0 || i >= s3->cfg->retries ||
-		    atomic_load(&s3->stop) || out_of_time(s3, r))
+		    atomic_load(&s3->stop) || out_of_time(s3, r, silent))
 			break;
 		backoff(s3, i);
-		if (out_of_time(s3, r))
+		if (out_of_time(s3, r, silent))
 			break;
 	}
 	return rc == 0 ? 0 : -1;

@@ -20,15 +20,15 @@
 #define PARTS_MAX	10000
 #define OBJECT_MAX	(5 * 1024 * 1024 * MIB)	/* largest object: 5 TiB */
 /*
- * An endpoint that never answers: a request that moves no byte for
- * STALL_SECS fails (and is retried), and once NO_ANSWER_SECS have passed
- * without any reply from the server the upload fails, retries or not.
- * So a silent endpoint fails in NO_ANSWER_SECS plus a second or so, well
- * within the two minutes ped-s3put(1) promises.
+ * An endpoint that never answers: an attempt that moves no byte for
+ * STALL_SECS fails (and is retried), and once a request's attempts have
+ * had no reply for NO_ANSWER_SECS in all (30 + 30 + 30 + 10) it fails,
+ * retries left or not. So a silent endpoint fails in NO_ANSWER_SECS plus
+ * the backoff waits (a few seconds), within the two minutes ped-s3put(1)
+ * promises. PED_S3_NO_ANSWER_SECS scales both down for the tests.
  */
 #define STALL_SECS	30
 #define NO_ANSWER_SECS	100
-#define NO_ANSWER_LIMIT	120	/* the promise; NO_ANSWER_SECS stays below */
 
 struct creds {
 	char		*akid;
@@ -61,7 +61,6 @@ struct s3 {
 	char		 sigv4[128];	/* "aws:amz:REGION:s3" */
 	atomic_int	 stop;		/* set on a failure or a signal */
 	double		 deadline;	/* end of --max-time (s3_now()), or 0 */
-	atomic_llong	 answered_ms;	/* last reply or body byte taken, ms */
 	int		 cleanup;	/* the Abort: allowed past the deadline */
 };
 
