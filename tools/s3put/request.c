@@ -90,7 +90,9 @@ time_left(const struct s3 *s3)
 static int
 out_of_time(const struct s3 *s3, struct response *r, double silent)
 {
-	if (time_left(s3) == 0) {
+	if (s3->deadline != 0 && s3_now() >= s3->deadline) {
+		if (s3->cleanup)	/* one brief try at the Abort */
+			return 1;
 		r->cc = CURLE_OPERATION_TIMEDOUT;
 		snprintf(r->errbuf, sizeof(r->errbuf),
 		    "--max-time of %u s reached", s3->cfg->max_time);
