@@ -415,6 +415,11 @@ s3_request(struct s3 *s3, CURL *h, const char *method, const char *q,
 
 	memset(r, 0, sizeof(*r));
 	for (i = 0;; i++) {
+		/* Past --max-time no request starts (but one Abort). */
+		if ((i > 0 || !s3->cleanup) && out_of_time(s3, r, silent)) {
+			rc = -1;
+			break;
+		}
 		stall = stall_secs(s3, silent);
 		t0 = s3_now();
 		rc = attempt(s3, h, method, q, b, ctype, r, stall);
@@ -428,11 +433,9 @@ s3_request(struct s3 *s3, CURL *h, const char *method, const char *q,
 		else
 			silent += took < stall ? took : stall;
 		if (rc <= 0 || i >= s3->cfg->retries ||
-		    atomic_load(&s3->stop) || out_of_time(s3, r, silent))
+		    atomic_load(&s3->stop))
 			break;
 		backoff(s3, i);
-		if (out_of_time(s3, r, silent))
-			break;
 	}
 	return rc == 0 ? 0 : -1;
 }
