@@ -229,7 +229,7 @@ wait_for() {
 @test "a wrong secret: 403 SignatureDoesNotMatch, exit 1" {
 	printf 'x\n' >f
 	AWS_SECRET_ACCESS_KEY=wrong run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://testbucket/f
-	assert_stderr 'ped-s3put: s3://testbucket/f: 403 SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. Check your key and signing method.'
+	assert_stderr 'ped-s3put: s3://testbucket/f: 403 SignatureDoesNotMatch: "The request signature we calculated does not match the signature"...'
 	AWS_SECRET_ACCESS_KEY=wrong run -1 --separate-stderr ped-s3put --endpoint "$EP" "$BIG" s3://testbucket/f
 	assert_stderr --partial 's3://testbucket/f: 403 SignatureDoesNotMatch'
 	AWS_ACCESS_KEY_ID=NOBODY run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://testbucket/f
@@ -240,7 +240,7 @@ wait_for() {
 	start_proxy
 	printf 'x\n' >f
 	AWS_SECRET_ACCESS_KEY=wrong run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/f
-	assert_stderr --partial '403 SignatureDoesNotMatch: botocore: signature differs'
+	assert_stderr --partial '403 SignatureDoesNotMatch: "botocore: signature differs"'
 	grep -q '^PUT /testbucket/f 403 sigv4=bad' proxy.log
 }
 
@@ -269,7 +269,7 @@ wait_for() {
 @test "a missing bucket: 404 NoSuchBucket, exit 1" {
 	printf 'x\n' >f
 	run -1 --separate-stderr ped-s3put --endpoint "$EP" f s3://nosuchbucket/f
-	assert_stderr 'ped-s3put: s3://nosuchbucket/f: 404 NoSuchBucket: The specified bucket does not exist'
+	assert_stderr 'ped-s3put: s3://nosuchbucket/f: 404 NoSuchBucket: "The specified bucket does not exist"'
 	run -1 --separate-stderr ped-s3put --endpoint "$EP" "$BIG" s3://nosuchbucket/f
 	assert_stderr --partial 'ped-s3put: s3://nosuchbucket/f: 404 NoSuchBucket'
 }
@@ -376,11 +376,11 @@ wait_for() {
 	start_proxy --fail 'PUT /testbucket/down' 503 0 --fail 'PUT /testbucket/bad' 400 0
 	printf 'x\n' >f
 	run -1 --separate-stderr ped-s3put --endpoint "$PX" --retries 2 f s3://testbucket/down
-	assert_stderr 'ped-s3put: s3://testbucket/down: 503 SlowDown: injected by s3proxy.py'
+	assert_stderr 'ped-s3put: s3://testbucket/down: 503 SlowDown: "injected by s3proxy.py"'
 	assert_equal "$(grep -c '^PUT /testbucket/down ' proxy.log)" 3
 	# A 4xx other than 429 is final at once.
 	run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/bad
-	assert_stderr 'ped-s3put: s3://testbucket/bad: 400 BadRequest: injected by s3proxy.py'
+	assert_stderr 'ped-s3put: s3://testbucket/bad: 400 BadRequest: "injected by s3proxy.py"'
 	assert_equal "$(grep -c '^PUT /testbucket/bad ' proxy.log)" 1
 }
 
@@ -393,7 +393,7 @@ wait_for() {
 @test "a part failing for good: the upload is aborted, exit 1" {
 	start_proxy --fail 'partNumber=2&' 500 0
 	run -1 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M --retries 3 "$MID" s3://testbucket/abort
-	assert_equal "${stderr_lines[0]}" 'ped-s3put: s3://testbucket/abort: part 2: 500 InternalError: injected by s3proxy.py'
+	assert_equal "${stderr_lines[0]}" 'ped-s3put: s3://testbucket/abort: part 2: 500 InternalError: "injected by s3proxy.py"'
 	# s3rver answers Abort with 405 (S3.md, section 7): it was sent all the same.
 	assert_stderr --partial 'ped-s3put: s3://testbucket/abort: abort of the multipart upload failed: 405'
 	assert_equal "$(grep -c '^PUT /testbucket/abort?partNumber=2&' proxy.log)" 4
@@ -412,7 +412,7 @@ wait_for() {
 @test "a failing Create is reported, with nothing to abort" {
 	start_proxy --fail 'uploads=' 403 0
 	run -1 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/cr
-	assert_stderr 'ped-s3put: s3://testbucket/cr: 403 AccessDenied: injected by s3proxy.py'
+	assert_stderr 'ped-s3put: s3://testbucket/cr: 403 AccessDenied: "injected by s3proxy.py"'
 	refute grep -q '^DELETE' proxy.log
 }
 
@@ -421,7 +421,7 @@ wait_for() {
 	run -1 --separate-stderr ped-s3put --endpoint "$PX" --retries 0 --part-size 5M "$MID" s3://testbucket/q
 	assert_stderr --partial 'ped-s3put: s3://testbucket/q: multipart upload aborted'
 	run -1 --separate-stderr ped-s3put -q --endpoint "$PX" --retries 0 --part-size 5M "$MID" s3://testbucket/q
-	assert_stderr 'ped-s3put: s3://testbucket/q: part 1: 500 InternalError: injected by s3proxy.py'
+	assert_stderr 'ped-s3put: s3://testbucket/q: part 1: 500 InternalError: "injected by s3proxy.py"'
 }
 
 @test "a file too big for the part limit gets larger parts; a stream fails" {
@@ -493,6 +493,263 @@ wait_for() {
 	grep -q 'NoSuchBucket' "$all"
 	grep -q 'part 2: 500' "$all"
 	run grep -e "$secret" -e "$canary" -e "$token" "$all"
+	assert_failure 1
+	assert_output ''
+}
+
+# s3api ARGS...: the AWS CLI's low-level commands against s3rver itself.
+s3api() {
+	env -u AWS_SESSION_TOKEN -u AWS_PROFILE AWS_ACCESS_KEY_ID=S3RVER \
+	    AWS_SECRET_ACCESS_KEY=S3RVER AWS_CONFIG_FILE=/dev/null \
+	    AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+	    /usr/bin/aws --endpoint-url "$EP" s3api "$@"
+}
+
+# keys BUCKET: the bucket's keys, one a line, as the AWS CLI lists them.
+keys() {
+	s3api list-objects-v2 --bucket "$1" --query 'Contents[].Key' --output text |
+	    tr '\t' '\n' | sed '/^None$/d'
+}
+
+# silent: a server that takes connections and never answers, logging one
+# line per connection to silent.log; sets SILENT to its URL.
+silent() {
+	/usr/bin/python3 -c 'import os, socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
+while True:
+    c, _ = s.accept(); held.append(c)
+    with open("silent.log", "a") as f: f.write("connection\n")' silent.port 3>&- &
+	echo $! >silent.pid
+	local i
+	for i in $(seq 300); do
+		[ -s silent.port ] && break
+		sleep 0.05
+	done
+	SILENT="http://127.0.0.1:$(cat silent.port)"
+}
+
+@test "keys with . and .. segments are sent and stored byte for byte" {
+	start_proxy
+	printf 'dots\n' >f
+	local k
+	for k in 'd/../y' 'd/./z' 'd//w' 'd/..' 'd/.'; do
+		run -0 ped-s3put --endpoint "$PX" f "s3://testbucket/$k"
+	done
+	# The request line carried the key as is, signed as botocore signs it
+	# (S3 never normalises a key: S3SigV4Auth signs the raw path).
+	run -0 cut -d' ' -f1-4 proxy.log
+	assert_output "$(printf '%s\n' 'PUT /testbucket/d/../y 200 sigv4=ok' \
+	    'PUT /testbucket/d/./z 200 sigv4=ok' 'PUT /testbucket/d//w 200 sigv4=ok' \
+	    'PUT /testbucket/d/.. 200 sigv4=ok' 'PUT /testbucket/d/. 200 sigv4=ok')"
+	# The AWS CLI lists the literal keys and reads them back.
+	run -0 keys testbucket
+	assert_line 'd/../y'
+	assert_line 'd/./z'
+	assert_line 'd//w'
+	refute_line 'y'
+	refute_line 'd/z'
+	s3api get-object --bucket testbucket --key 'd/../y' back >/dev/null
+	cmp f back
+}
+
+@test "s3://b/../other/k stays in bucket b; s3://b/../new creates no bucket" {
+	s3api create-bucket --bucket otherbucket >/dev/null
+	printf 'x\n' >f
+	: >empty
+	run -0 ped-s3put --endpoint "$EP" f s3://testbucket/../otherbucket/k
+	run -0 ped-s3put --endpoint "$EP" empty s3://testbucket/../newbucket
+	run -0 keys otherbucket
+	assert_output ''
+	run -0 s3api list-buckets --query 'Buckets[].Name' --output text
+	refute_output --partial newbucket
+	run -0 keys testbucket
+	assert_line '../otherbucket/k'
+	assert_line '../newbucket'
+}
+
+@test "keys with control characters or not UTF-8, bucket names . and .. are usage errors" {
+	start_proxy
+	printf 'x\n' >f
+	local k
+	for k in $'a\nb' $'a\x01b' $'a\x7fb' $'a\xc2\x85b' $'a\rb' $'\tb'; do
+		run -64 --separate-stderr ped-s3put --endpoint "$PX" f "s3://testbucket/$k"
+		assert_stderr --regexp '^ped-s3put: s3://testbucket/"a?\\(n|x01|x7f|xc2\\x85|r|t)b": control character in the key$'
+	done
+	for k in $'a\xff' $'a\xc0\x80' $'\xed\xa0\x80'; do
+		run -64 --separate-stderr ped-s3put --endpoint "$PX" f "s3://testbucket/$k"
+		assert_stderr --regexp '^ped-s3put: s3://testbucket/"(a\\xff|a\\xc0\\x80|\\xed\\xa0\\x80)": the key is not UTF-8$'
+	done
+	for k in . .. .x x. a..b; do
+		run -64 --separate-stderr ped-s3put --endpoint "$PX" f "s3://$k/k"
+		assert_stderr "ped-s3put: invalid bucket name \"$k\""
+	done
+	# A key taken from the file's name is checked the same way.
+	printf 'x\n' >$'x\ny'
+	run -64 --separate-stderr ped-s3put --endpoint "$PX" $'x\ny' s3://testbucket/dir/
+	assert_stderr 'ped-s3put: s3://testbucket/"dir/x\ny": control character in the key'
+	run -64 --separate-stderr ped-s3put --endpoint "$PX" f $'s3://b\x1b[2J/k'
+	assert_stderr 'ped-s3put: invalid bucket name "b\x1b[2J"'
+	assert_file_empty proxy.log
+}
+
+@test "-v prints the ETag verified against the data's MD5, single and multipart" {
+	printf 'verified\n' >f
+	run -0 --separate-stderr ped-s3put -v --endpoint "$EP" f s3://testbucket/v1
+	assert_stderr --partial "ped-s3put: s3://testbucket/v1: ETag \"$(md5sum <f | cut -d' ' -f1)\" verified"
+	# S3's multipart ETag: the MD5 of the parts' binary MD5s, "-3".
+	local want
+	want=$(/usr/bin/python3 -c 'import hashlib, sys
+d = open(sys.argv[1], "rb").read(); n = 5 << 20
+p = [hashlib.md5(d[i:i + n]).digest() for i in range(0, len(d), n)]
+print("%s-%d" % (hashlib.md5(b"".join(p)).hexdigest(), len(p)))' "$MID")
+	run -0 --separate-stderr ped-s3put -v --endpoint "$EP" --part-size 5M "$MID" s3://testbucket/v2
+	assert_stderr --partial "ped-s3put: s3://testbucket/v2: ETag \"$want\" verified, 3 parts"
+	run -0 --separate-stderr sh -c 'ped-s3put -v --endpoint "$1" --part-size 5M - s3://testbucket/v3 <"$2"' _ "$EP" "$MID"
+	assert_stderr --partial "ped-s3put: s3://testbucket/v3: ETag \"$want\" verified, 3 parts"
+}
+
+@test "a wrong or missing ETag fails the upload" {
+	start_proxy --header 'PUT /testbucket/wrong' ETag '"0123456789abcdef0123456789abcdef"' \
+	    --header 'PUT /testbucket/none' ETag - \
+	    --sub 'PUT /testbucket/none' '^$' '<html><body>Welcome</body></html>' \
+	    --header 'PUT /testbucket/blank' ETag '""' \
+	    --header 'PUT /testbucket/part?partNumber=2&' ETag '"ffffffffffffffffffffffffffffffff"' \
+	    --sub 'POST /testbucket/final?uploadId=' '<ETag>[^<]*</ETag>' '<ETag>"00000000000000000000000000000000-3"</ETag>'
+	printf 'x\n' >f
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/wrong
+	assert_stderr "ped-s3put: s3://testbucket/wrong: ETag \"0123456789abcdef0123456789abcdef\" does not match $(md5sum <f | cut -d' ' -f1) computed from the data: the stored object may be damaged"
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/none
+	assert_stderr 'ped-s3put: s3://testbucket/none: no ETag in the reply: the upload is not confirmed'
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/blank
+	assert_stderr 'ped-s3put: s3://testbucket/blank: no ETag in the reply: the upload is not confirmed'
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M --retries 0 "$MID" s3://testbucket/part
+	assert_equal "${stderr_lines[0]}" 'ped-s3put: s3://testbucket/part: part 2: ETag "ffffffffffffffffffffffffffffffff" does not match '"$(head -c $((10 << 20)) "$MID" | tail -c $((5 << 20)) | md5sum | cut -d' ' -f1)"' computed from the data: the stored object may be damaged'
+	grep -q '^DELETE /testbucket/part?uploadId=' proxy.log
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/final
+	assert_stderr --regexp '^ped-s3put: s3://testbucket/final: ETag "00000000000000000000000000000000-3" does not match [0-9a-f]{32}-3 computed from the data: the stored object may be damaged$'
+}
+
+@test "an empty ETag from Complete (radosgw): the object's HEAD is checked" {
+	start_proxy --sub 'POST /testbucket/rgw' '<ETag>[^<]*</ETag>' '<ETag></ETag>' \
+	    --header 'HEAD /testbucket/rgw2' ETag '"00000000000000000000000000000000-3"'
+	run -0 --separate-stderr ped-s3put -v --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/rgw
+	assert_stderr --regexp 'ped-s3put: s3://testbucket/rgw: ETag "[0-9a-f]{32}-3" verified, 3 parts'
+	grep -q '^HEAD /testbucket/rgw 200 sigv4=ok' proxy.log
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" --part-size 5M "$MID" s3://testbucket/rgw2
+	assert_stderr --regexp '^ped-s3put: s3://testbucket/rgw2: ETag "00000000000000000000000000000000-3" does not match [0-9a-f]{32}-3 computed'
+}
+
+@test "SSE-KMS: an ETag that is not an MD5 is accepted, said so under -v" {
+	start_proxy --header 'PUT /testbucket/kms' ETag '"not-an-md5"' \
+	    --header 'PUT /testbucket/kms' x-amz-server-side-encryption aws:kms
+	printf 'x\n' >f
+	run -0 --separate-stderr ped-s3put -v --endpoint "$PX" f s3://testbucket/kms
+	assert_stderr --partial 'ped-s3put: s3://testbucket/kms: ETag "not-an-md5" (encrypted: not an MD5, not checked)'
+}
+
+@test "--endpoint-url is --endpoint as the AWS CLI spells it" {
+	printf 'url\n' >f
+	run -0 ped-s3put --endpoint-url "$EP" f s3://testbucket/url
+	get url back
+	cmp f back
+}
+
+@test "--max-time bounds the upload: a silent endpoint fails, exit 1" {
+	silent
+	printf 'x\n' >f
+	run -1 --separate-stderr ped-s3put --endpoint "$SILENT" --max-time 1 f s3://testbucket/slow
+	assert_stderr 'ped-s3put: s3://testbucket/slow: (28) --max-time of 1 s reached'
+	run -1 --separate-stderr ped-s3put --endpoint "$SILENT" --max-time 1 --part-size 5M "$MID" s3://testbucket/slow
+	assert_stderr --partial 'ped-s3put: s3://testbucket/slow: (28) --max-time of 1 s reached'
+	run -64 --separate-stderr ped-s3put --max-time 0 f s3://testbucket/slow
+	assert_stderr --partial 'ped-s3put: --max-time: '
+}
+
+@test "--max-time bounds a stream that stops coming; a multipart one is aborted" {
+	start_proxy
+	mkfifo fifo
+	local pid rc=0
+	ped-s3put --endpoint "$PX" --max-time 1 - s3://testbucket/quiet <fifo 2>err 3>&- &
+	pid=$!
+	exec 4>fifo
+	wait "$pid" || rc=$?
+	exec 4>&-
+	assert_equal "$rc" 1
+	run cat err
+	assert_output 'ped-s3put: s3://testbucket/quiet: --max-time of 1 s reached while reading <stdin>'
+	# Part 1 goes up, then the input stalls: the upload is aborted.
+	rc=0
+	ped-s3put --endpoint "$PX" --max-time 3 --part-size 5M - s3://testbucket/quiet2 <fifo 2>err 3>&- &
+	pid=$!
+	exec 4>fifo
+	head -c $((6 * 1024 * 1024)) /dev/zero >&4
+	wait "$pid" || rc=$?
+	exec 4>&-
+	assert_equal "$rc" 1
+	run cat err
+	assert_line --index 0 --partial 'ped-s3put: s3://testbucket/quiet2: '
+	assert_output --partial '--max-time of 3 s reached'
+	grep -q '^DELETE /testbucket/quiet2?uploadId=' proxy.log
+	refute grep -q '^POST /testbucket/quiet2?uploadId=' proxy.log
+}
+
+@test "an endpoint that never answers fails without --max-time, within 2 minutes" {
+	# The limit is a documented constant below two minutes, not a wait here.
+	local secs
+	secs=$(sed -n 's/^#define NO_ANSWER_SECS[[:space:]]*\([0-9]*\).*/\1/p' "$ROOT/tools/s3put/s3put.h")
+	[ -n "$secs" ] && [ "$secs" -lt 118 ]
+	grep -q 'never answers fails within two minutes' "$ROOT/tools/s3put/ped-s3put.1"
+	run -64 --separate-stderr env PED_S3_NO_ANSWER_SECS=$((secs + 1)) ped-s3put x s3://testbucket/k
+	assert_stderr "ped-s3put: PED_S3_NO_ANSWER_SECS: invalid seconds \"$((secs + 1))\""
+	# The mechanism, with the limit lowered to 3 s (stalls of 1 s): three
+	# silent attempts and no more, whatever retries are left.
+	silent
+	printf 'x\n' >f
+	PED_S3_NO_ANSWER_SECS=3 run -1 --separate-stderr ped-s3put --endpoint "$SILENT" --retries 100 f s3://testbucket/silent
+	assert_stderr 'ped-s3put: s3://testbucket/silent: (28) no answer from the server in 3 s'
+	assert_equal "$(wc -l <silent.log)" 3
+}
+
+@test "S3 error text with control bytes is printed escaped" {
+	start_proxy --fail 'PUT /testbucket/esc' 400 0 \
+	    --sub 'PUT /testbucket/esc' 'injected by s3proxy.py' $'\e]0;pwned\a\e[2J\r\nped-s3put: forged' \
+	    --fail 'PUT /testbucket/code' 403 0 \
+	    --sub 'PUT /testbucket/code' '<Code>AccessDenied</Code>' $'<Code>Access\e[31mDenied</Code>'
+	printf 'x\n' >f
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/esc
+	assert_stderr 'ped-s3put: s3://testbucket/esc: 400 BadRequest: "\x1b]0;pwned\x07\x1b[2J\r\nped-s3put: forged"'
+	run -1 --separate-stderr ped-s3put --endpoint "$PX" f s3://testbucket/code
+	assert_stderr 'ped-s3put: s3://testbucket/code: 403 "Access\x1b[31mDenied": "injected by s3proxy.py"'
+}
+
+@test "secrets never appear on a terminal either: -v and the progress line" {
+	local canary=SECRET-CANARY-9d2a token=TOKEN-CANARY-71fe
+	start_proxy --fail 'PUT /testbucket/t3?partNumber=2&' 500 0
+	printf 'x\n' >f
+	printf '[p]\naws_access_key_id=S3RVER\naws_secret_access_key=%s\naws_session_token=%s\n' \
+	    "$canary" "$token" >creds
+	cat >run.sh <<-EOF2
+	export AWS_SESSION_TOKEN=$token
+	ped-s3put -v --endpoint $EP --part-size 5M $BIG s3://testbucket/t1
+	cat $MID | ped-s3put -v --endpoint $EP --part-size 5M - s3://testbucket/t2
+	ped-s3put -v --endpoint $PX --part-size 5M --retries 1 $MID s3://testbucket/t3
+	AWS_SECRET_ACCESS_KEY=$canary ped-s3put -v --endpoint $EP --part-size 5M $MID s3://testbucket/t4
+	AWS_SHARED_CREDENTIALS_FILE=$PWD/creds ped-s3put -v --endpoint $EP --profile p $MID s3://testbucket/t5
+	ped-s3put -v --endpoint http://127.0.0.1:1 --retries 0 f s3://testbucket/t6
+	EOF2
+	script -qec "sh run.sh" /dev/null >tty.out 2>&1 || true
+	# The terminal saw progress lines, -v lines and every scenario's end.
+	grep -q 'MiB/s' tty.out
+	grep -q "$(printf '\r\033\\[K')" tty.out
+	assert_equal "$(grep -c 'credentials from' tty.out)" 2
+	grep -q 'part 2: 500' tty.out
+	grep -q 'SignatureDoesNotMatch' tty.out
+	grep -q 't6: (7)' tty.out
+	grep -q "token=$token" proxy.log
+	run grep -a -e S3RVER -e "$canary" -e "$token" tty.out
 	assert_failure 1
 	assert_output ''
 }

@@ -8,3 +8,7 @@ fuzz_csvread_LDLIBS = -lcsv
 fuzz_archive_SRC = tools/fetch/source_archive.c tools/fetch/source_file.c \
 	tools/fetch/source_http.c tools/fetch/httputil.c tools/fetch/progress.c
 fuzz_archive_LDLIBS = -larchive -lcurl -lz
+fuzz_s3xml_SRC = tools/s3put/s3err.c tools/s3put/etag.c
+fuzz_s3xml_LDLIBS = -lcrypto
+fuzz_awsconfig_SRC = tools/s3put/creds.c
+fuzz_awsconfig_LDLIBS = -lcurl -lcjson

@@ -6,6 +6,11 @@ Forwards every request to the S3 server on 127.0.0.1:UPSTREAM and
   - injects faults: --fail SUBSTR STATUS COUNT answers STATUS (0: drop the
     connection) to the first COUNT requests (0: all) whose "METHOD PATH"
     contains SUBSTR, without forwarding them;
+  - rewrites replies: --header SUBSTR NAME VALUE sets header NAME (VALUE
+    "-": removes it) and --sub SUBSTR REGEX TEXT replaces what REGEX matches
+    in the body with TEXT (taken literally, control bytes and all), in every
+    reply, forwarded or injected, to a request whose "METHOD PATH" contains
+    SUBSTR: wrong, missing or empty ETags, escape-laden error messages;
   - with --secret, checks every signature independently: the request is
     re-signed by botocore's own S3SigV4Auth (from Debian's awscli) and the
     body is hashed against x-amz-content-sha256 and Content-MD5 (S3.md,
@@ -71,8 +76,20 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>"
                     "<Code>%s</Code><Message>%s</Message></Error>"
                     % (code, message)).encode()
+        line = "%s %s" % (self.command, self.path)
+        headers = list(headers or [])
+        for sub, name, value in self.server.headers:
+            if sub in line:
+                headers = [(k, v) for k, v in headers
+                           if k.lower() != name.lower()]
+                if value != "-":
+                    headers.append((name, value))
+        for sub, regex, text in self.server.subs:
+            if sub in line and status != 204:
+                body = re.sub(os.fsencode(regex),
+                              lambda m, t=os.fsencode(text): t, body)
         self.send_response(status)
-        for k, v in (headers or []):
+        for k, v in headers:
             if k.lower() not in HOP and k.lower() != "content-length":
                 self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
@@ -156,11 +173,16 @@ def main():
     ap.add_argument("--secret")
     ap.add_argument("--fail", nargs=3, action="append", default=[],
                     metavar=("SUBSTR", "STATUS", "COUNT"))
+    ap.add_argument("--header", nargs=3, action="append", default=[],
+                    metavar=("SUBSTR", "NAME", "VALUE"))
+    ap.add_argument("--sub", nargs=3, action="append", default=[],
+                    metavar=("SUBSTR", "REGEX", "TEXT"))
     a = ap.parse_args()
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
     srv.daemon_threads = True
     srv.upstream, srv.logfile, srv.secret = a.upstream, a.log, a.secret
     srv.rules = [[s, int(st), int(c), 0] for s, st, c in a.fail]
+    srv.headers, srv.subs = a.header, a.sub
     srv.lock = threading.Lock()
     open(a.log, "a").close()
     with open(a.portfile + ".tmp", "w") as f:

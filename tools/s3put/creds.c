@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "err.h"
+#include "quote.h"
 #include "s3put.h"
 #include "xalloc.h"
 
@@ -83,23 +84,23 @@ is_section(char *line, const char *want)
 }
 
 /*
- * Reads the keys of [section] in an INI file. Returns -1 when the file
- * cannot be read, 0 when the section is absent, 1 when it is there.
+ * Reads the keys of [section] from an INI stream (the AWS CLI's files):
+ * "#" and ";" comment lines, "key = value" with blanks trimmed, later
+ * keys win. Returns 1 when the section is there, else 0, and -2 when
+ * the stream failed (errno says why); keys[] get what was found (free
+ * them).
  */
-static int
-ini_section(const char *path, const char *section, char *keys[3])
+int
+creds_ini_read(FILE *fp, const char *section, char *keys[3])
 {
 	static const char *const names[3] = {
 		"aws_access_key_id", "aws_secret_access_key",
 		"aws_session_token"
 	};
-	FILE *fp;
 	char *buf = NULL, *line, *eq;
 	size_t cap = 0, i;
 	int in = 0, found = 0;
 
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
 	while (getline(&buf, &cap, fp) != -1) {
 		line = trim(buf);
 		if (*line == '#' || *line == ';' || *line == '\0')
@@ -118,10 +119,27 @@ ini_section(const char *path, const char *section, char *keys[3])
 				keys[i] = xstrdup(trim(eq + 1));
 			}
 	}
-	/* -1 is also a read error or getline's "out of memory". */
-	if (ferror(fp) || !feof(fp))
-		die_errno(EXIT_RUNTIME, "%s", path);
+	if (buf != NULL)
+		explicit_bzero(buf, cap);
 	free(buf);
+	/* getline's -1 is also a read error or "out of memory". */
+	if (ferror(fp) || !feof(fp))
+		return -2;
+	return found;
+}
+
+/* creds_ini_read() of a file; -1 when it cannot be read. */
+static int
+ini_section(const char *path, const char *section, char *keys[3])
+{
+	FILE *fp;
+	int found;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	found = creds_ini_read(fp, section, keys);
+	if (found == -2)
+		die_errno(EXIT_RUNTIME, "%s", path);
 	fclose(fp);
 	return found;
 }
@@ -162,7 +180,7 @@ from_files(struct creds *cr, const char *profile, int explicit)
 		free(path);
 	}
 	if (explicit && !found)
-		die(EXIT_RUNTIME, "profile \"%s\" not found", profile);
+		die(EXIT_RUNTIME, "profile %s not found", quote_str(profile));
 	ok = set(cr, keys[0], keys[1], keys[2], "file");
 	for (i = 0; i < 3; i++) {
 		if (keys[i] != NULL)
@@ -221,8 +239,8 @@ imds_call(CURL *h, const char *base, const char *path, const char *hdr,
 	return r.data;
 }
 
-static int
-parse_role_creds(struct creds *cr, const char *json)
+int
+creds_from_json(struct creds *cr, const char *json)
 {
 	cJSON *root, *code;
 	int ok = 0;
@@ -266,7 +284,7 @@ from_imds(struct creds *cr)
 			snprintf(path, sizeof(path), "%s%s", dir, trim(role));
 			free(role);
 			if ((role = imds_call(h, base, path, hdr, 0)) != NULL) {
-				ok = parse_role_creds(cr, role);
+				ok = creds_from_json(cr, role);
 				explicit_bzero(role, strlen(role));
 				free(role);
 			}

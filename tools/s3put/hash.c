@@ -81,6 +81,7 @@ body_hash(struct body *b)
 		EVP_DigestFinal_ex(sha, d, &dlen);
 		hex(d, dlen, b->sha256);
 		EVP_DigestFinal_ex(md5, d, &dlen);
+		hex(d, dlen, b->md5hex);
 		EVP_EncodeBlock((unsigned char *)b->md5, d, dlen);
 	}
 	EVP_MD_CTX_free(sha);

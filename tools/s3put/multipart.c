@@ -18,6 +18,7 @@
 
 #include "err.h"
 #include "num.h"
+#include "quote.h"
 #include "s3put.h"
 #include "xalloc.h"
 
@@ -36,6 +37,7 @@ struct mp {
 	unsigned	 nparts;	/* parts handed out (or all, seekable) */
 	int		 eof;
 	char		(*etags)[ETAG_SIZE];
+	char		(*md5s)[33];	/* each part's MD5, hex */
 	char		 err[1024];	/* the first failure */
 };
 
@@ -85,7 +87,7 @@ fail(struct mp *mp, const char *fmt, ...)
  * a signal, which may have been delivered to another thread.
  */
 ssize_t
-read_part(int fd, char *buf, size_t n)
+read_part(const struct s3 *s3, int fd, char *buf, size_t n)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	size_t done = 0;
@@ -94,6 +96,10 @@ read_part(int fd, char *buf, size_t n)
 	while (done < n) {
 		if (atomic_load(&s3_interrupted)) {
 			errno = EINTR;
+			return -1;
+		}
+		if (s3->deadline != 0 && s3_now() >= s3->deadline) {
+			errno = ETIMEDOUT;	/* --max-time */
 			return -1;
 		}
 		if (poll(&pfd, 1, 100) == 0)
@@ -117,8 +123,12 @@ take_stream(struct worker *w)
 
 	if (w->buf == NULL)
 		w->buf = xmalloc(mp->part_size);
-	if ((n = read_part(mp->fd, w->buf, mp->part_size)) < 0) {
-		fail_locked(mp, "read error: %s", strerror(errno));
+	if ((n = read_part(mp->s3, mp->fd, w->buf, mp->part_size)) < 0) {
+		if (errno == ETIMEDOUT)
+			fail_locked(mp, "--max-time of %u s reached while "
+			    "reading the input", mp->s3->cfg->max_time);
+		else
+			fail_locked(mp, "read error: %s", strerror(errno));
 		return 0;
 	}
 	if ((uint64_t)n < mp->part_size)
@@ -133,6 +143,7 @@ take_stream(struct worker *w)
 	}
 	w->len = n;
 	mp->etags = xreallocarray(mp->etags, mp->next, ETAG_SIZE);
+	mp->md5s = xreallocarray(mp->md5s, mp->next, sizeof(*mp->md5s));
 	return 1;
 }
 
@@ -182,10 +193,8 @@ send_part(struct worker *w, CURL *h)
 	snprintf(q, qlen, "?partNumber=%u&%s", w->part, mp->q_id + 1);
 	rc = s3_request(mp->s3, h, "PUT", q, &b, NULL, &r);
 	free(q);
-	if (rc != 0 || r.etag[0] == '\0') {
-		if (r.etag[0] == '\0' && r.cc == CURLE_OK && r.status < 300)
-			snprintf(msg, sizeof(msg), "no ETag in the reply");
-		else
+	if (rc != 0 || etag_check(&r, r.etag, b.md5hex, msg, sizeof(msg))) {
+		if (rc != 0)
 			response_error(&r, msg, sizeof(msg));
 		fail(mp, "part %u: %s", w->part, msg);
 		response_free(&r);
@@ -193,6 +202,7 @@ send_part(struct worker *w, CURL *h)
 	}
 	pthread_mutex_lock(&mp->lock);
 	memcpy(mp->etags[w->part - 1], r.etag, ETAG_SIZE);
+	memcpy(mp->md5s[w->part - 1], b.md5hex, sizeof(b.md5hex));
 	pthread_mutex_unlock(&mp->lock);
 	response_free(&r);
 	return 0;
@@ -265,12 +275,52 @@ complete_xml(const struct mp *mp, size_t *len)
 	return x;
 }
 
+/*
+ * Checks the new object's ETag against the one computed from the parts.
+ * Complete's reply carries it; radosgw's is empty, so the object's HEAD
+ * is asked then. Returns 0, or -1 after printing why.
+ */
+static int
+verify(struct mp *mp, CURL *h, const struct response *done)
+{
+	struct body b = { .mem = "", .len = 0 };
+	struct response r;
+	char want[64], msg[512], *etag;
+	int rc;
+
+	etag_multipart((const char (*)[33])mp->md5s, mp->nparts, want,
+	    sizeof(want));
+	etag = xml_text(done->data, done->len, "ETag");
+	if (etag != NULL && *etag != '\0' && strcmp(etag, "\"\"") != 0)
+		rc = etag_check(done, etag, want, msg, sizeof(msg));
+	else {
+		free(etag);
+		body_hash(&b);
+		if ((rc = s3_request(mp->s3, h, "HEAD", "", &b, NULL, &r)) != 0)
+			response_error(&r, msg, sizeof(msg));
+		else
+			rc = etag_check(&r, r.etag, want, msg, sizeof(msg));
+		etag = xstrdup(r.etag);
+		response_free(&r);
+	}
+	progress_end();
+	if (rc != 0)
+		warn_msg("%s: %s", mp->s3->name, msg);
+	else if (mp->s3->cfg->verbose)
+		warn_msg("%s: ETag %s %s, %u parts", mp->s3->name,
+		    etag_show(etag), done->sse_opaque ? "(encrypted: not an "
+		    "MD5, not checked)" : "verified", mp->nparts);
+	free(etag);
+	return rc;
+}
+
+/* Returns 0, -1 when Complete failed (abort), -2 when its ETag is wrong. */
 static int
 complete(struct mp *mp, CURL *h)
 {
 	struct body b = { 0 };
 	struct response r;
-	char *xml, *etag;
+	char *xml;
 	int rc;
 
 	xml = complete_xml(mp, &b.len);
@@ -279,12 +329,8 @@ complete(struct mp *mp, CURL *h)
 	rc = s3_request(mp->s3, h, "POST", mp->q_id, &b, "application/xml", &r);
 	if (rc != 0)
 		response_error(&r, mp->err, sizeof(mp->err));
-	else if (mp->s3->cfg->verbose &&
-	    (etag = xml_text(r.data, r.len, "ETag")) != NULL) {
-		warn_msg("%s: ETag %s, %u parts", mp->s3->name, etag,
-		    mp->nparts);
-		free(etag);
-	}
+	else if (verify(mp, h, &r) != 0)
+		rc = -2;
 	response_free(&r);
 	free(xml);
 	return rc;
@@ -301,8 +347,12 @@ abort_upload(struct mp *mp, CURL *h)
 	progress_end();
 	warn_msg("%s: %s", mp->s3->name, atomic_load(&s3_interrupted) ?
 	    "interrupted" : mp->err);
-	/* The abort must go out even after a signal or a failed part. */
+	/*
+	 * The abort must go out even after a signal, a failed part or
+	 * --max-time (it gets a few more seconds).
+	 */
 	atomic_store(&mp->s3->stop, 0);
+	mp->s3->cleanup = 1;
 	body_hash(&b);
 	if (s3_request(mp->s3, h, "DELETE", mp->q_id, &b, NULL, &r) != 0) {
 		response_error(&r, msg, sizeof(msg));
@@ -328,6 +378,7 @@ run_workers(struct mp *mp, char *first, size_t firstlen)
 		w[i].mp = mp;
 	if (first != NULL) {	/* the stream's first part, already read */
 		mp->etags = xreallocarray(NULL, 1, ETAG_SIZE);
+		mp->md5s = xreallocarray(NULL, 1, sizeof(*mp->md5s));
 		w[0].buf = first;
 		w[0].part = 1;
 		w[0].len = firstlen;
@@ -358,7 +409,7 @@ max_parts(void)
 	if (s == NULL)
 		return PARTS_MAX;
 	if (parse_uint(s, strlen(s), PARTS_MAX, &v) != 0 || v == 0)
-		die(EXIT_USAGE, "PED_S3_MAX_PARTS: invalid count \"%s\"", s);
+		die(EXIT_USAGE, "PED_S3_MAX_PARTS: invalid count %s", quote_str(s));
 	return v;
 }
 
@@ -382,18 +433,20 @@ multipart_upload(struct s3 *s3, int fd, uint64_t size, int seekable,
 	if (seekable) {
 		mp.nparts = (size + mp.part_size - 1) / mp.part_size;
 		mp.etags = xcalloc(mp.nparts, ETAG_SIZE);
+		mp.md5s = xcalloc(mp.nparts, sizeof(*mp.md5s));
 	}
 	if (create(&mp, h) != 0) {
 		progress_end();
 		warn_msg("%s: %s", s3->name, mp.err);
 		free(first);
 	} else if (run_workers(&mp, first, firstlen) != 0 ||
-	    complete(&mp, h) != 0)
+	    (rc = complete(&mp, h)) == -1) {
 		abort_upload(&mp, h);
-	else
-		rc = 0;
+		rc = -1;
+	}
 	free(mp.q_id);
 	free(mp.etags);
+	free(mp.md5s);
 	curl_easy_cleanup(h);
 	pthread_mutex_destroy(&mp.lock);
 	return rc;

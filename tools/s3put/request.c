@@ -6,6 +6,7 @@
  * always explicit, the caller writes query strings sorted and encoded,
  * and the body size is always given so no chunked encoding is used.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "backoff.h"
 #include "err.h"
+#include "quote.h"
 #include "s3put.h"
 #include "version.h"
 #include "xalloc.h"
@@ -29,11 +31,80 @@ struct xfer {
 };
 
 
+double
+s3_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 void
 request_init(struct s3 *s3)
 {
+	double t = s3_now();
+
 	snprintf(s3->sigv4, sizeof(s3->sigv4), "aws:amz:%s:s3",
 	    s3->cfg->region);
+	s3->deadline = s3->cfg->max_time > 0 ? t + s3->cfg->max_time : 0;
+}
+
+/*
+ * How long an attempt may move no byte before it fails: STALL_SECS,
+ * scaled down with PED_S3_NO_ANSWER_SECS, never more than the silence
+ * still allowed (so a silent endpoint fails in about NO_ANSWER_SECS),
+ * and brief for the Abort.
+ */
+static double
+stall_secs(const struct s3 *s3, double silent)
+{
+	double stall = (double)STALL_SECS * s3->cfg->no_answer /
+	    NO_ANSWER_SECS, left = s3->cfg->no_answer - silent;
+
+	if (s3->cleanup)
+		stall = 10;
+	else if (stall > left)
+		stall = left;
+	return stall < 1 ? 1 : (double)(long)(stall + 0.5);
+}
+
+/* Seconds left of --max-time (an Abort gets a few more), or -1: none. */
+static double
+time_left(const struct s3 *s3)
+{
+	double left;
+
+	if (s3->deadline == 0)
+		return -1;
+	left = s3->deadline - s3_now();
+	if (s3->cleanup && left < 5)
+		left = 5;
+	return left > 0 ? left : 0;
+}
+
+/*
+ * Why no more attempts: --max-time, or a server silent (no reply) for
+ * NO_ANSWER_SECS over the attempts of this request.
+ */
+static int
+out_of_time(const struct s3 *s3, struct response *r, double silent)
+{
+	if (s3->deadline != 0 && s3_now() >= s3->deadline) {
+		if (s3->cleanup)	/* one brief try at the Abort */
+			return 1;
+		r->cc = CURLE_OPERATION_TIMEDOUT;
+		snprintf(r->errbuf, sizeof(r->errbuf),
+		    "--max-time of %u s reached", s3->cfg->max_time);
+		return 1;
+	}
+	if (r->status == 0 && silent >= s3->cfg->no_answer && !s3->cleanup) {
+		r->cc = CURLE_OPERATION_TIMEDOUT;
+		snprintf(r->errbuf, sizeof(r->errbuf),
+		    "no answer from the server in %u s", s3->cfg->no_answer);
+		return 1;
+	}
+	return 0;
 }
 
 static size_t
@@ -97,6 +168,14 @@ write_cb(char *src, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+static int
+has_prefix(const char *line, size_t n, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	return n >= len && strncasecmp(line, prefix, len) == 0;
+}
+
 static size_t
 header_cb(char *line, size_t size, size_t nmemb, void *arg)
 {
@@ -116,7 +195,10 @@ header_cb(char *line, size_t size, size_t nmemb, void *arg)
 			memcpy(r->etag, v, len);
 			r->etag[len] = '\0';
 		}
-	}
+	} else if (has_prefix(line, n, "x-amz-server-side-encryption: aws:kms") ||
+	    has_prefix(line, n, "x-amz-server-side-encryption-customer-"
+	    "algorithm:"))
+		r->sse_opaque = 1;	/* the ETag is not an MD5 */
 	return n;
 }
 
@@ -153,16 +235,30 @@ headers(struct s3 *s3, const struct body *b, const char *ctype)
 
 static void
 setup(struct s3 *s3, CURL *h, const char *method, const char *url,
-    struct xfer *x)
+    struct xfer *x, double stall)
 {
+	double left;
+
 	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, url);
+	/*
+	 * The key goes out byte for byte, as the AWS CLI sends it: "x/../y"
+	 * is a key, not a path to resolve (which would write "y", or into
+	 * another bucket for "../other/k"). libcurl signs the path it sends.
+	 */
+	curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "ped-s3put/" PED_VERSION);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	/* A stalled server counts as a connection error: retried. */
+	/*
+	 * A stalled server counts as a connection error: retried, but never
+	 * past NO_ANSWER_SECS of silence nor past --max-time.
+	 */
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(stall < 10 ? stall * 1000 : 10000));
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)stall);
+	if ((left = time_left(s3)) > 0)
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(left * 1000) + 1);
 	curl_easy_setopt(h, CURLOPT_AWS_SIGV4, s3->sigv4);
 	curl_easy_setopt(h, CURLOPT_USERNAME, s3->cr.akid);
 	curl_easy_setopt(h, CURLOPT_PASSWORD, s3->cr.secret);
@@ -186,7 +282,9 @@ setup(struct s3 *s3, CURL *h, const char *method, const char *url,
 		curl_easy_setopt(h, CURLOPT_POST, 1L);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)x->b->len);
-	} else
+	} else if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	else
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 }
 
@@ -246,8 +344,12 @@ static void
 backoff(const struct s3 *s3, unsigned attempt)
 {
 	unsigned long long ms = backoff_delay_ms(s3->cfg->base_ms, attempt);
+	double left = time_left(s3);
 	struct timespec ts;
 
+	/* Never sleep past --max-time. */
+	if (left >= 0 && ms > left * 1000)
+		ms = (unsigned long long)(left * 1000);
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (long)(ms % 1000) * 1000000;
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR &&
@@ -255,14 +357,6 @@ backoff(const struct s3 *s3, unsigned attempt)
 		;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 verbose(const struct s3 *s3, const char *method, const char *q,
@@ -282,13 +376,13 @@ verbose(const struct s3 *s3, const char *method, const char *q,
 
 static int
 attempt(struct s3 *s3, CURL *h, const char *method, const char *q,
-    struct body *b, const char *ctype, struct response *r)
+    struct body *b, const char *ctype, struct response *r, double stall)
 {
 	struct curl_slist *hdrs;
 	struct xfer x = { s3, b, r };
 	char *url;
 	size_t n = strlen(s3->url) + strlen(q) + 1;
-	double t0 = now();
+	double t0 = s3_now();
 
 	response_free(r);
 	if (b->data)
@@ -296,14 +390,18 @@ attempt(struct s3 *s3, CURL *h, const char *method, const char *q,
 	b->pos = 0;
 	url = xmalloc(n);
 	snprintf(url, n, "%s%s", s3->url, q);
-	setup(s3, h, method, url, &x);
+	setup(s3, h, method, url, &x, stall);
 	hdrs = headers(s3, b, ctype);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	r->cc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	if (r->cc == CURLE_OPERATION_TIMEDOUT && time_left(s3) == 0 &&
+	    !s3->cleanup)
+		snprintf(r->errbuf, sizeof(r->errbuf),
+		    "--max-time of %u s reached", s3->cfg->max_time);
 	curl_slist_free_all(hdrs);
 	free(url);
-	verbose(s3, method, q, r, now() - t0);
+	verbose(s3, method, q, r, s3_now() - t0);
 	return classify(r);
 }
 
@@ -313,17 +411,48 @@ s3_request(struct s3 *s3, CURL *h, const char *method, const char *q,
 {
 	unsigned i;
 	int rc;
+	double silent = 0, stall, t0, took;
 
 	memset(r, 0, sizeof(*r));
 	for (i = 0;; i++) {
-		rc = attempt(s3, h, method, q, b, ctype, r);
-		if (rc <= 0 || i >= s3->cfg->retries || atomic_load(&s3->stop))
+		/* Past --max-time no request starts (but one Abort). */
+		if ((i > 0 || !s3->cleanup) && out_of_time(s3, r, silent)) {
+			rc = -1;
+			break;
+		}
+		stall = stall_secs(s3, silent);
+		t0 = s3_now();
+		rc = attempt(s3, h, method, q, b, ctype, r, stall);
+		/*
+		 * Silence: attempts without a reply, each counted for at most
+		 * its stall time (a long upload cut at its end is no silence).
+		 */
+		took = s3_now() - t0;
+		if (r->status != 0)
+			silent = 0;
+		else
+			silent += took < stall ? took : stall;
+		if (rc <= 0 || i >= s3->cfg->retries ||
+		    atomic_load(&s3->stop))
 			break;
 		backoff(s3, i);
 	}
 	return rc == 0 ? 0 : -1;
 }
 
+/* An error code as is when it is a plain word (they all are), else quoted. */
+static const char *
+code_text(const char *code)
+{
+	const char *p;
+
+	for (p = code; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.')
+			return quote_str(code);
+	return *code != '\0' ? code : quote_str(code);
+}
+
+/* Server text is untrusted: quote() escapes control bytes and bounds it. */
 void
 response_error(const struct response *r, char *buf, size_t size)
 {
@@ -338,9 +467,10 @@ response_error(const struct response *r, char *buf, size_t size)
 	code = xml_text(r->data, r->len, "Code");
 	msg = xml_text(r->data, r->len, "Message");
 	if (code != NULL && msg != NULL)
-		snprintf(buf, size, "%ld %s: %s", r->status, code, msg);
+		snprintf(buf, size, "%ld %s: %s", r->status, code_text(code),
+		    quote_str(msg));
 	else if (code != NULL)
-		snprintf(buf, size, "%ld %s", r->status, code);
+		snprintf(buf, size, "%ld %s", r->status, code_text(code));
 	else
 		snprintf(buf, size, "%ld HTTP error", r->status);
 	free(code);
@@ -356,5 +486,6 @@ response_free(struct response *r)
 	r->status = 0;
 	r->cc = CURLE_OK;
 	r->etag[0] = '\0';
+	r->sse_opaque = 0;
 	r->errbuf[0] = '\0';
 }

@@ -22,6 +22,7 @@
 #include "err.h"
 #include "num.h"
 #include "output.h"
+#include "quote.h"
 #include "s3put.h"
 #include "usage.h"
 #include "version.h"
@@ -36,6 +37,7 @@ atomic_int s3_interrupted;
 
 static struct s3 *running;	/* for the signal handler */
 
+static unsigned	 no_answer_secs(void);
 static uint64_t	 part_size(const char *);
 static int	 upload(struct s3 *, const char *);
 static noreturn void usage(int);
@@ -43,8 +45,10 @@ static noreturn void usage(int);
 static const struct option longopts[] = {
 	{ "content-type",	required_argument,	NULL, 'c' },
 	{ "endpoint",		required_argument,	NULL, 'e' },
+	{ "endpoint-url",	required_argument,	NULL, 'e' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "jobs",		required_argument,	NULL, 'j' },
+	{ "max-time",		required_argument,	NULL, 'm' },
 	{ "part-size",		required_argument,	NULL, 'p' },
 	{ "profile",		required_argument,	NULL, 'P' },
 	{ "quiet",		no_argument,		NULL, 'q' },
@@ -79,6 +83,10 @@ main(int argc, char *argv[])
 		case 'j':
 			cfg.jobs = option_uint("--jobs", "count", optarg, 1, 64);
 			break;
+		case 'm':
+			cfg.max_time = option_uint("--max-time", "seconds",
+			    optarg, 1, 7 * 24 * 3600);
+			break;
 		case 'p':
 			cfg.part_size = part_size(optarg);
 			break;
@@ -110,6 +118,7 @@ main(int argc, char *argv[])
 		usage(EXIT_USAGE);
 
 	cfg.base_ms = (unsigned)backoff_base_ms(BASE_MS_DEFAULT);
+	cfg.no_answer = no_answer_secs();
 	target_setup(&s3, &cfg, region_opt, argv[0], argv[1]);
 	request_init(&s3);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -186,8 +195,13 @@ single_put(struct s3 *s3, struct body *b)
 		else
 			response_error(&r, msg, sizeof(msg));
 		warn_msg("%s: %s", s3->name, msg);
-	} else if (s3->cfg->verbose)
-		warn_msg("%s: ETag %s", s3->name, r.etag);
+	} else if ((rc = etag_check(&r, r.etag, b->md5hex, msg,
+	    sizeof(msg))) != 0)
+		warn_msg("%s: %s", s3->name, msg);
+	else if (s3->cfg->verbose)
+		warn_msg("%s: ETag %s %s", s3->name, etag_show(r.etag),
+		    r.sse_opaque ? "(encrypted: not an MD5, not checked)" :
+		    "verified");
 	response_free(&r);
 	return rc;
 }
@@ -201,9 +215,12 @@ upload_stream(struct s3 *s3, int fd, const char *name)
 	int rc;
 
 	progress_start(s3, 0);
-	if ((n = read_part(fd, buf, s3->cfg->part_size)) < 0) {
+	if ((n = read_part(s3, fd, buf, s3->cfg->part_size)) < 0) {
 		if (atomic_load(&s3_interrupted))
 			warn_msg("%s: interrupted", s3->name);
+		else if (errno == ETIMEDOUT)
+			warn_msg("%s: --max-time of %u s reached while reading "
+			    "%s", s3->name, s3->cfg->max_time, name);
 		else
 			warn_errno("%s", name);
 		free(buf);
@@ -261,6 +278,21 @@ upload(struct s3 *s3, const char *path)
 	return rc;
 }
 
+/* PED_S3_NO_ANSWER_SECS lowers NO_ANSWER_SECS, so tests need not wait. */
+static unsigned
+no_answer_secs(void)
+{
+	const char *s = getenv("PED_S3_NO_ANSWER_SECS");
+	uint64_t v;
+
+	if (s == NULL)
+		return NO_ANSWER_SECS;
+	if (parse_uint(s, strlen(s), NO_ANSWER_SECS, &v) != 0 || v == 0)
+		die(EXIT_USAGE, "PED_S3_NO_ANSWER_SECS: invalid seconds %s",
+		    quote_str(s));
+	return v;
+}
+
 /* A size in bytes, with an optional K, M or G (binary) suffix. */
 static uint64_t
 part_size(const char *arg)
@@ -276,8 +308,8 @@ part_size(const char *arg)
 	}
 	if (parse_uint(arg, len, PART_MAX, &v) != 0 || v * mult < PART_MIN ||
 	    v * mult > PART_MAX)
-		die(EXIT_USAGE, "--part-size: invalid size \"%s\" (5M to 5G)",
-		    arg);
+		die(EXIT_USAGE, "--part-size: invalid size %s (5M to 5G)",
+		    quote_str(arg));
 	return v * mult;
 }
 
@@ -286,14 +318,17 @@ usage(int status)
 {
 	usage_exit(status,
 	    "usage: ped-s3put [-qv] [--content-type type] [--endpoint url] "
-	    "[--jobs n] [--part-size size]\n"
-	    "                 [--profile name] [--region region] "
-	    "[--retries n] file|- s3://bucket/key",
+	    "[--jobs n] [--max-time secs]\n"
+	    "                 [--part-size size] [--profile name] "
+	    "[--region region] [--retries n]\n"
+	    "                 file|- s3://bucket/key",
 	    "  -q, --quiet              errors only\n"
 	    "  -v, --verbose            print the ETag and timings\n"
 	    "      --content-type type  Content-Type (default from the extension)\n"
 	    "      --endpoint url       S3-compatible endpoint (path-style)\n"
+	    "      --endpoint-url url   the same, as the AWS CLI spells it\n"
 	    "      --jobs n             parts uploaded at once (default 4)\n"
+	    "      --max-time secs      give up when the upload takes longer\n"
 	    "      --part-size size     multipart part size (default 16M)\n"
 	    "      --profile name       AWS profile (default: AWS_PROFILE, default)\n"
 	    "      --region region      AWS region (default: AWS_REGION, us-east-1)\n"

@@ -10,6 +10,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <curl/curl.h>
 
@@ -18,6 +19,16 @@
 #define PART_MAX	(5 * 1024 * MIB)	/* and its largest */
 #define PARTS_MAX	10000
 #define OBJECT_MAX	(5 * 1024 * 1024 * MIB)	/* largest object: 5 TiB */
+/*
+ * An endpoint that never answers: an attempt that moves no byte for
+ * STALL_SECS fails (and is retried), and once a request's attempts have
+ * had no reply for NO_ANSWER_SECS in all (30 + 30 + 30 + 10) it fails,
+ * retries left or not. So a silent endpoint fails in NO_ANSWER_SECS plus
+ * the backoff waits (a few seconds), within the two minutes ped-s3put(1)
+ * promises. PED_S3_NO_ANSWER_SECS scales both down for the tests.
+ */
+#define STALL_SECS	30
+#define NO_ANSWER_SECS	100
 
 struct creds {
 	char		*akid;
@@ -35,6 +46,8 @@ struct config {
 	unsigned	 jobs;
 	unsigned	 retries;
 	unsigned	 base_ms;	/* first backoff step */
+	unsigned	 max_time;	/* --max-time seconds, 0: none */
+	unsigned	 no_answer;	/* NO_ANSWER_SECS, or PED_S3_NO_ANSWER_SECS */
 	int		 quiet;
 	int		 verbose;
 };
@@ -47,6 +60,8 @@ struct s3 {
 	char		*url;		/* the object's URL, key encoded */
 	char		 sigv4[128];	/* "aws:amz:REGION:s3" */
 	atomic_int	 stop;		/* set on a failure or a signal */
+	double		 deadline;	/* end of --max-time (s3_now()), or 0 */
+	int		 cleanup;	/* the Abort: allowed past the deadline */
 };
 
 /* A request body: bytes in memory, or a range of a file read by pread. */
@@ -59,12 +74,14 @@ struct body {
 	int		 data;		/* the object's bytes: shown in progress */
 	char		 sha256[65];	/* lower-case hex */
 	char		 md5[25];	/* base64 */
+	char		 md5hex[33];	/* lower-case hex */
 };
 
 struct response {
 	long		 status;	/* HTTP status, 0 when none */
 	CURLcode	 cc;
 	char		 etag[80];	/* quotes kept */
+	int		 sse_opaque;	/* SSE-KMS or SSE-C: ETag is no MD5 */
 	char		*data;		/* the reply body, capped */
 	size_t		 len;
 	char		 errbuf[CURL_ERROR_SIZE];
@@ -76,6 +93,10 @@ extern atomic_int s3_interrupted;
 /* creds.c: the AWS CLI's chain; exits 1 when nothing is found. */
 void	 creds_load(struct creds *cr, const struct config *cfg);
 void	 creds_free(struct creds *cr);
+/* The parsers, exposed for the fuzz target (tests/fuzz/fuzz_awsconfig.c). */
+int	 creds_ini_read(FILE *fp, const char *section, char *keys[3]);
+/* An IMDS credentials document; returns 1 when cr was set, else 0. */
+int	 creds_from_json(struct creds *cr, const char *json);
 
 /* hash.c */
 /* Fills b->sha256 and b->md5; returns -1 with errno on a read error. */
@@ -84,7 +105,10 @@ int	 body_hash(struct body *b);
 char	*uri_encode(const char *s, int keep_slash);
 
 /* request.c */
+/* Starts the clocks of --max-time and of NO_ANSWER_SECS. */
 void	 request_init(struct s3 *s3);
+/* CLOCK_MONOTONIC in seconds. */
+double	 s3_now(void);
 /*
  * Sends one signed request, retrying connection errors, 5xx, 429 and
  * SlowDown with exponential backoff and jitter. url_query is appended
@@ -98,12 +122,28 @@ int	 s3_request(struct s3 *s3, CURL *h, const char *method,
 void	 response_error(const struct response *r, char *buf, size_t size);
 void	 response_free(struct response *r);
 
+/* etag.c */
+/*
+ * Checks an ETag (NULL or "" when there was none) against the hex MD5
+ * (or multipart ETag) want; returns 0, or -1 with the reason in msg.
+ */
+int	 etag_check(const struct response *r, const char *etag,
+	    const char *want, char *msg, size_t size);
+/* The ETag for a message: quote() of it without its own quotes. */
+const char *etag_show(const char *etag);
+/* S3's ETag of a multipart object from the parts' hex MD5s. */
+void	 etag_multipart(const char (*md5s)[33], unsigned n, char *out,
+	    size_t size);
+
 /* s3err.c: the text of the first <tag> in xml, unescaped, or NULL. */
 char	*xml_text(const char *xml, size_t len, const char *tag);
 
 /* multipart.c */
-/* Reads a stream's next n bytes (fewer at its end); -1 on error or signal. */
-ssize_t	 read_part(int fd, char *buf, size_t n);
+/*
+ * Reads a stream's next n bytes (fewer at its end); -1 on error, signal
+ * (errno EINTR) or --max-time (ETIMEDOUT).
+ */
+ssize_t	 read_part(const struct s3 *s3, int fd, char *buf, size_t n);
 /* Uploads in parts; returns 0, or -1 after printing the error. */
 int	 multipart_upload(struct s3 *s3, int fd, uint64_t size, int seekable,
 	    char *first, size_t firstlen);

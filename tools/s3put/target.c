@@ -4,12 +4,14 @@
  * (what S3-compatible stores support); AWS gets virtual-hosted style
  * when the bucket name allows it.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "err.h"
+#include "quote.h"
 #include "s3put.h"
 #include "xalloc.h"
 
@@ -45,7 +47,7 @@ pick_region(const char *opt)
 		r = "us-east-1";
 	/* It goes into curl's "aws:amz:REGION:s3": no colons. */
 	if (!all_of(r, "-_", 63))
-		die(EXIT_USAGE, "invalid region \"%s\"", r);
+		die(EXIT_USAGE, "invalid region %s", quote_str(r));
 	return r;
 }
 
@@ -63,27 +65,94 @@ default_type(const char *key)
 	return "application/octet-stream";
 }
 
+/*
+ * Bytes of the UTF-8 character at p (1 for ASCII), or 0 when it is not
+ * one: S3 keys are UTF-8 (RFC 3629: no overlongs, surrogates or code
+ * points above U+10FFFF).
+ */
+static size_t
+utf8_char(const unsigned char *p)
+{
+	size_t n, i;
+	unsigned long cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	if (n == 0 || p[0] > 0xf4)
+		return 0;
+	cp = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < (n == 2 ? 0x80UL : n == 3 ? 0x800UL : 0x10000UL) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * A key is sent byte for byte ("x/../y" included), but it must be UTF-8
+ * (S3's rule) and without control characters (C0, DEL, C1), which break
+ * listings, logs and terminals: refused. So a key, and the s3://bucket/key
+ * name in messages, can be shown as is.
+ */
+static void
+check_key(const char *bucket, const char *key)
+{
+	const unsigned char *p;
+	size_t len = strlen(key), n;
+
+	if (len > KEY_MAX || key[len - 1] == '/')
+		die(EXIT_USAGE, "invalid key %s", quote(key, len));
+	for (p = (const unsigned char *)key; *p != '\0'; p += n) {
+		if ((n = utf8_char(p)) == 0)
+			die(EXIT_USAGE, "s3://%s/%s: the key is not UTF-8",
+			    bucket, quote(key, len));
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] <= 0x9f))
+			die(EXIT_USAGE, "s3://%s/%s: control character in the key",
+			    bucket, quote(key, len));
+	}
+}
+
+/*
+ * S3's bucket names: letters, digits, "-", "." (and "_" in old us-east-1
+ * names), starting and ending with a letter or digit, so that "." and
+ * ".." can never stand for a bucket.
+ */
+static int
+bucket_ok(const char *b)
+{
+	size_t n = strlen(b);
+
+	return all_of(b, "-._", 255) && isalnum((unsigned char)b[0]) &&
+	    isalnum((unsigned char)b[n - 1]) && strstr(b, "..") == NULL;
+}
+
 /* Splits "s3://bucket/key"; an empty key or "dir/" gets the file's name. */
 static void
 split(const char *dest, const char *file, char **bucket, char **key)
 {
-	const char *slash, *base;
+	const char *slash, *base, *url = dest;
 	size_t blen, n;
 
 	if (strncmp(dest, "s3://", 5) != 0)
-		die(EXIT_USAGE, "%s: not an s3://bucket/key URL", dest);
+		die(EXIT_USAGE, "%s: not an s3://bucket/key URL",
+		    quote_str(dest));
 	dest += 5;
 	slash = strchr(dest, '/');
 	blen = slash != NULL ? (size_t)(slash - dest) : strlen(dest);
 	*bucket = xmemdup(dest, blen);
-	if (!all_of(*bucket, "-._", 255))
-		die(EXIT_USAGE, "invalid bucket name \"%s\"", *bucket);
+	if (!bucket_ok(*bucket))
+		die(EXIT_USAGE, "invalid bucket name %s", quote_str(*bucket));
 	dest = slash != NULL ? slash + 1 : "";
 	n = strlen(dest);
 	if (n == 0 || dest[n - 1] == '/') {
 		if (strcmp(file, "-") == 0)
-			die(EXIT_USAGE, "s3://%s/%s: a key is needed for stdin",
-			    *bucket, dest);
+			die(EXIT_USAGE, "%s: a key is needed for stdin",
+			    quote_str(url));
 		base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 :
 		    file;
 		n += strlen(base) + 1;
@@ -91,8 +160,7 @@ split(const char *dest, const char *file, char **bucket, char **key)
 		snprintf(*key, n, "%s%s", dest, base);
 	} else
 		*key = xstrdup(dest);
-	if (strlen(*key) > KEY_MAX || (*key)[strlen(*key) - 1] == '/')
-		die(EXIT_USAGE, "invalid key \"%s\"", *key);
+	check_key(*bucket, *key);
 }
 
 static char *
@@ -115,7 +183,7 @@ object_url(const char *ep, const char *region, const char *bucket,
 	} else {
 		if (strncasecmp(ep, "http://", 7) != 0 &&
 		    strncasecmp(ep, "https://", 8) != 0)
-			die(EXIT_USAGE, "invalid endpoint \"%s\"", ep);
+			die(EXIT_USAGE, "invalid endpoint %s", quote_str(ep));
 		eplen = strlen(ep);
 		while (eplen > 0 && ep[eplen - 1] == '/')
 			eplen--;
