@@ -367,59 +367,16 @@ periods() {
 	assert_output ''
 }
 
-# --- duplicates and -v -------------------------------------------------------
-
-@test "duplicate keys are all emitted, counted and warned about once" {
-	run -0 --separate-stderr ped-fetch "$F/alysiayx_ods_2023-09-18_hourly_subset.csv"
-	assert_stderr "ped-fetch: $F/alysiayx_ods_2023-09-18_hourly_subset.csv: 243 duplicate (period, sensor_id) keys in 486 rows, all emitted"
-	assert_equal "${#lines[@]}" 8717
-	# DATASET.md 5.3: 2023-09-01T00 location 1 counts 74 and 42.
-	assert_line $'2023-09-01T00\t1\t\t74'
-	assert_line $'2023-09-01T00\t1\t\t42'
-	run -0 --separate-stderr ped-fetch -q "$F/alysiayx_ods_2023-09-18_hourly_subset.csv"
-	assert_equal "$stderr" ''
-}
-
-@test "duplicates of large sensor ids are counted too" {
-	legacy '1,2019-11-01T17:00:00.000,2019,November,1,Friday,17,100000,A,1' \
-	    '2,2019-11-01T17:00:00.000,2019,November,1,Friday,17,100000,A,2' \
-	    '3,2019-11-01T17:00:00.000,2019,November,1,Friday,17,100000,A,3' \
-	    '4,2019-11-01T18:00:00.000,2019,November,1,Friday,18,100000,A,4' \
-	    '5,2019-11-01T17:00:00.000,2019,November,1,Friday,17,7,A,5' \
-	    '6,2019-11-01T17:00:00.000,2019,November,1,Friday,17,7,A,6'
-	run -0 --separate-stderr ped-fetch -v "$BATS_TEST_TMPDIR/in.csv"
-	assert_stderr --partial '2 duplicate (period, sensor_id) keys in 5 rows, all emitted'
-	assert_stderr --partial 'duplicate keys 2 (3 rows), sensors 2,'
-	assert_equal "${#lines[@]}" 7
-}
-
-@test "duplicate counting is bounded: 25 years of hours forget the oldest" {
-	python3 - "$BATS_TEST_TMPDIR/in.csv" <<-'EOF'
-	import datetime, sys
-	t = datetime.datetime(2000, 1, 1)
-	with open(sys.argv[1], "w") as f:
-	    f.write("Date_Time,Sensor_ID,Hourly_Counts\n")
-	    for _ in range(25 * 8766):
-	        f.write(t.strftime("%Y-%m-%dT%H:00:00,1,1\n"))
-	        t += datetime.timedelta(hours=1)
-	    # The first key again (forgotten by now), the last one (still known).
-	    f.write("2000-01-01T00:00:00,1,1\n")
-	    f.write((t - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:00:00,1,1\n"))
-	EOF
-	run -0 --separate-stderr ped-fetch -v --no-header "$BATS_TEST_TMPDIR/in.csv"
-	assert_equal "${#lines[@]}" 219152
-	assert_stderr --partial 'duplicate keys 1 or more (1 rows), sensors 1, periods 2000-01-01T00 to 2024-12-31T05'
-}
+# --- -v (duplicates: tests/fetch_dups.bats) ---------------------------------
 
 @test "-v prints the summary" {
 	run -0 --separate-stderr ped-fetch -v "$F/bonatoc_test_stats.json"
 	assert_stderr "$(printf '%s\n' \
 	    "ped-fetch: $F/bonatoc_test_stats.json: format socrata-json" \
-	    'ped-fetch: rows read 1000, emitted 1000, skipped 0' \
-	    'ped-fetch: duplicate keys 0 (0 rows), sensors 55, periods 2019-09-29T10 to 2019-11-02T11')"
+	    'ped-fetch: summary: rows read 1000, kept 1000, duplicate hours 0 (policy first), skipped 0, sensors 55, first 2019-09-29T10, last 2019-11-02T11')"
 	run -0 --separate-stderr ped-fetch -v "$F/exploreMel_ods_counts_per_hour_50k_sample.csv.gz"
 	assert_stderr --partial 'format ods-csv'
-	assert_stderr --partial 'sensors 100, periods 2023-10-18T00 to 2025-10-17T03'
+	assert_stderr --partial 'sensors 100, first 2023-10-18T00, last 2025-10-17T03'
 }
 
 # --- bad input: exit 65 with SOURCE:LINE ------------------------------------
@@ -566,7 +523,7 @@ periods() {
 	[[ $stderr != *x6* ]]
 	assert_stderr --partial "ped-fetch: $BATS_TEST_TMPDIR/in.csv: skipped 7 bad rows"
 	run -0 --separate-stderr ped-fetch -v --skip-bad "$BATS_TEST_TMPDIR/in.csv"
-	assert_stderr --partial 'rows read 8, emitted 1, skipped 7'
+	assert_stderr --partial 'rows read 8, kept 1, duplicate hours 0 (policy first), skipped 7,'
 	run -0 --separate-stderr ped-fetch -q --skip-bad "$BATS_TEST_TMPDIR/in.csv"
 	assert_equal "$stderr" ''
 }

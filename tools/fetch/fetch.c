@@ -17,6 +17,7 @@
 #include "num.h"
 #include "output.h"
 #include "progress.h"
+#include "quote.h"
 #include "soda.h"
 #include "source.h"
 #include "usage.h"
@@ -31,6 +32,7 @@ struct fetch {
 	enum schema		 schema;
 	enum container		 container;
 	int			 skip_bad;
+	enum dup_policy		 dup_policy;
 	struct source		*src;
 	struct emitter		*em;
 	unsigned long long	 read, skipped;
@@ -49,7 +51,7 @@ struct fetch {
 
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_SODA, OPT_PAGE_SIZE, OPT_JOBS,
-	OPT_WHERE, OPT_ODS, OPT_LOCATIONS
+	OPT_WHERE, OPT_ODS, OPT_LOCATIONS, OPT_DUPLICATES
 };
 
 static void	 parse_options(struct fetch *, int, char *[], int *);
@@ -69,6 +71,7 @@ static noreturn void usage(int);
 static const struct option longopts[] = {
 	{ "cacert",		required_argument,	NULL, 'C' },
 	{ "connect-timeout",	required_argument,	NULL, 'T' },
+	{ "duplicates",		required_argument,	NULL, OPT_DUPLICATES },
 	{ "format",		required_argument,	NULL, 'F' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "jobs",		required_argument,	NULL, OPT_JOBS },
@@ -106,12 +109,13 @@ main(int argc, char *argv[])
 	progress_start(f->src, &f->o);
 	if (f->container == CONTAINER_AUTO)
 		f->container = container;
-	f->em = emit_new(header);
+	f->em = emit_new(header, f->dup_policy);
 	if (f->container == CONTAINER_JSON)
 		run_json(f);
 	else
 		run_csv(f);
 	progress_end();
+	emit_finish(f->em);
 	emit_flush(f->em);
 	finish(f);
 	emit_free(f->em);
@@ -198,6 +202,12 @@ parse_options(struct fetch *f, int argc, char *argv[], int *header)
 			break;
 		case OPT_LOCATIONS:
 			f->locations_spec = optarg;
+			break;
+		case OPT_DUPLICATES:
+			if (dup_policy_from_name(optarg, &f->dup_policy) != 0)
+				die(EXIT_USAGE, "--duplicates: unknown policy "
+				    "%s (first, last, max, sum or error)",
+				    quote_str(optarg));
 			break;
 		default:
 			usage(EXIT_USAGE);
@@ -484,7 +494,8 @@ convert(struct fetch *f, const struct row *row, char *why)
 		rec.name_len = len;
 		f->renamed++;
 	}
-	emit_record(f->em, &rec);
+	if (emit_record(f->em, &rec, why) != 0)
+		data_error(f, row->line, why);
 	progress_tick(f->read);
 	return 0;
 }
@@ -515,10 +526,8 @@ data_error(struct fetch *f, unsigned long line, const char *why)
 static void
 finish(struct fetch *f)
 {
-	if (!f->o.quiet && emit_dup_rows(f->em) > 0)
-		warn_msg("%s: %llu duplicate (period, sensor_id) keys in %llu "
-		    "rows, all emitted", f->src->name, emit_dup_keys(f->em),
-		    emit_dup_rows(f->em) + emit_dup_keys(f->em));
+	if (!f->o.quiet)
+		emit_warn_dups(f->em);
 	if (!f->o.quiet && f->skipped > 0)
 		warn_msg("%s: skipped %llu bad rows", f->src->name,
 		    f->skipped);
@@ -526,7 +535,6 @@ finish(struct fetch *f)
 		warn_msg("%s: format %s-%s", f->src->name,
 		    schema_name(f->schema),
 		    f->container == CONTAINER_JSON ? "json" : "csv");
-		emit_summary(f->em, f->read, f->skipped);
 		if (f->since_at || f->until_at)
 			warn_msg("%s: %llu rows outside --since/--until",
 			    f->src->name, f->filtered);
@@ -535,6 +543,8 @@ finish(struct fetch *f)
 			    "sensor ids without a location kept their name",
 			    f->locations_spec, locations_count(f->loc),
 			    f->renamed, locations_unknown(f->loc));
+		/* Last: ped-pipeline ends with this line. */
+		emit_summary(f->em, f->read, f->skipped);
 	}
 }
 
@@ -542,8 +552,8 @@ static void
 usage(int status)
 {
 	usage_exit(status,
-	    "usage: ped-fetch [--format F] [--skip-bad] [-q] [-v] "
-	    "[--progress] [--cacert FILE]\n"
+	    "usage: ped-fetch [--format F] [--skip-bad] [--duplicates POLICY] "
+	    "[-q] [-v] [--progress] [--cacert FILE]\n"
 	    "                 [--connect-timeout SECS] [--max-time SECS] "
 	    "[--retries N] [--no-header]\n"
 	    "                 [--since DATE] [--until DATE] "
@@ -554,6 +564,8 @@ usage(int status)
 	    "SOURCE is a file, - (stdin, the default) or an http(s):// URL.\n"
 	    "      --format F            force the schema: socrata, ods2023, ods\n"
 	    "      --skip-bad            skip rows that cannot be converted (warn)\n"
+	    "      --duplicates POLICY   one row per hour and sensor: first (default),\n"
+	    "                            last, max, sum or error\n"
 	    "  -q                        no warnings or progress, errors only\n"
 	    "  -v                        print a summary of the rows on stderr\n"
 	    "      --progress            show progress even when stderr is no terminal\n"
