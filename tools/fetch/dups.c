@@ -33,12 +33,17 @@
 #include "xalloc.h"
 
 #define WINDOW_HOURS	168		/* a week of out-of-order rows */
+#define SOFT_OPEN	(1u << 15)	/* keys held before any closes, */
+#define SOFT_HOURS	4096		/* or hours */
 #define MAX_OPEN	(400u * 1000)	/* keys held: about 22 MiB */
 #define MAX_RUNS	(256u * 1024)
-#define MAX_MAPS	(32u * 1024)
+#define MAX_MAPS	(8u * 1024)
 #define MAX_BIG		(256u * 1024)
-#define MAP_BITS	512
+#define FILT_BITS	512
+/* Bits of a bitmap: ids 0..511, then the first 512 larger ids seen. */
+#define MAP_BITS	1024
 #define MAP_WORDS	(MAP_BITS / 64)
+#define SMALL_IDS	512
 #define BLOCK_BITS	12		/* keys per pool block: 4096 */
 #define NONE		UINT32_MAX
 #define EXAMPLE_MAX	4		/* counts shown in the warning */
@@ -61,8 +66,8 @@ struct ohour {
 	int		 reopened;
 	int		 unchecked;	/* may have been forgotten */
 	struct period	 period;
-	uint64_t	 filt[MAP_WORDS];	/* sensor % 512 of its keys */
-	uint64_t	 done[MAP_WORDS];	/* written before a reopen */
+	uint64_t	 filt[FILT_BITS / 64];	/* sensor % 512 of its keys */
+	uint64_t	*done;		/* written before a reopen */
 };
 
 struct run {
@@ -86,6 +91,7 @@ struct dups {
 	uint32_t	*heap;		/* hour numbers */
 	size_t		 heaplen, heapcap;
 	uint32_t	 maxhour;
+	uint32_t	 window;	/* hours kept open behind maxhour */
 	struct ohour	*last;		/* the previous row's hour */
 	/* Closed hours. */
 	struct run	*runs;
@@ -93,7 +99,8 @@ struct dups {
 	struct htab	 maps;		/* bitmap -> id */
 	const uint64_t	**mapv;
 	size_t		 nmaps, capmaps;
-	struct htab	 big;		/* (hour, sensor >= 512) closed */
+	struct htab	 bigix;		/* sensor >= 512 -> its bit - 512 */
+	struct htab	 big;		/* (hour, sensor) closed, others */
 	int		 forgot;
 	unsigned long long unchecked;	/* rows of forgotten hours */
 	/* Kept names (held policies). */
@@ -144,10 +151,12 @@ dups_new(enum dup_policy policy, dup_write_fn *write, void *ctx)
 	d->ctx = ctx;
 	d->freekey = NONE;
 	d->freehour = NONE;
+	d->window = WINDOW_HOURS;
 	d->icap = 64;
 	d->index = xcalloc(d->icap, sizeof(*d->index));
 	htab_init(&d->maps);
 	htab_init(&d->big);
+	htab_init(&d->bigix);
 	htab_init(&d->names);
 	return d;
 }
@@ -169,6 +178,7 @@ dups_free(struct dups *d)
 	free(d->mapv);
 	htab_free(&d->maps);
 	htab_free(&d->big);
+	htab_free(&d->bigix);
 	htab_free(&d->names);
 	free(d->namev);
 	free(d->namelen);
@@ -449,6 +459,24 @@ big_closed(struct dups *d, uint32_t hour, uint64_t sensor, int add)
 	return 0;
 }
 
+/* The bit of a sensor id in a bitmap, or -1 when it has none. */
+static int
+bitno(struct dups *d, uint64_t sensor)
+{
+	struct htab_slot *s;
+	int isnew;
+
+	if (sensor < SMALL_IDS)
+		return (int)sensor;
+	if ((s = htab_get(&d->bigix, &sensor, sizeof(sensor))) != NULL)
+		return SMALL_IDS + (int)s->value;
+	if (d->bigix.len >= MAP_BITS - SMALL_IDS)
+		return -1;
+	s = htab_put(&d->bigix, &sensor, sizeof(sensor), &isnew);
+	s->value = d->bigix.len - 1;
+	return SMALL_IDS + (int)s->value;
+}
+
 /* --- names kept by the held policies ---------------------------------- */
 
 static uint32_t
@@ -493,8 +521,13 @@ close_hour(struct dups *d, uint32_t hour, int final)
 	struct ohour *h = &d->hours[hi];
 	uint64_t bits[MAP_WORDS];
 	struct key *k;
+	int b;
 
-	memcpy(bits, h->done, sizeof(bits));
+	memset(bits, 0, sizeof(bits));
+	if (h->done != NULL)
+		memcpy(bits, h->done, sizeof(bits));
+	free(h->done);
+	h->done = NULL;
 	for (i = h->head; i != NONE; i = next) {
 		k = K(d, i);
 		next = k->next;
@@ -508,8 +541,8 @@ close_hour(struct dups *d, uint32_t hour, int final)
 			key_free(d, i);
 			continue;
 		}
-		if (k->sensor < MAP_BITS)
-			bits[k->sensor / 64] |= 1ull << (k->sensor % 64);
+		if ((b = bitno(d, k->sensor)) >= 0)
+			bits[b / 64] |= 1ull << (b % 64);
 		else
 			big_closed(d, hour, k->sensor, 1);
 		if (d->policy != DUP_FIRST && d->policy != DUP_ERROR &&
@@ -561,8 +594,9 @@ open_hour(struct dups *d, const struct period *p, uint32_t hour)
 	h->period = *p;
 	if ((done = closed_get(d, hour)) != NULL) {
 		h->reopened = 1;
-		memcpy(h->done, done, sizeof(h->done));
-	} else if (d->forgot && hour + WINDOW_HOURS < d->maxhour)
+		h->done = xreallocarray(NULL, MAP_WORDS, sizeof(*h->done));
+		memcpy(h->done, done, MAP_WORDS * sizeof(*h->done));
+	} else if (d->forgot && hour + d->window < d->maxhour)
 		h->unchecked = 1;
 	*slot = hi + 1;
 	heap_push(d, hour);
@@ -573,8 +607,9 @@ open_hour(struct dups *d, const struct period *p, uint32_t hour)
 static void
 close_old(struct dups *d)
 {
-	while (d->heaplen > 0 && (d->heap[0] + WINDOW_HOURS < d->maxhour ||
-	    d->nopen >= MAX_OPEN))
+	while (d->heaplen > 0 && (((d->nopen >= SOFT_OPEN ||
+	    d->nhours >= SOFT_HOURS) &&
+	    d->heap[0] + d->window < d->maxhour) || d->nopen >= MAX_OPEN))
 		close_hour(d, heap_pop(d), 0);
 }
 
@@ -615,9 +650,9 @@ repeat(struct dups *d, const struct ohour *h, struct key *k,
 		period_format(&h->period, hp);
 		if (k->written)
 			snprintf(why, WHY_SIZE, "hour %s location %llu repeats "
-			    "after that hour was written (rows more than %d "
-			    "hours out of order)", hp,
-			    (unsigned long long)k->sensor, WINDOW_HOURS);
+			    "after that hour was written (rows too far out "
+			    "of time order)", hp,
+			    (unsigned long long)k->sensor);
 		else
 			snprintf(why, WHY_SIZE, "hour %s location %llu "
 			    "appears twice (counts %llu and %llu)", hp,
@@ -665,32 +700,34 @@ dups_add(struct dups *d, const struct record *r, char *why)
 	struct ohour *h = d->last;
 	struct key *k;
 	uint64_t namehash, bit;
-	int seen, was_done = 0;
+	int seen, was_done = 0, b;
 
 	if (h == NULL || h->period.year != p.year || h->period.month !=
 	    p.month || h->period.day != p.day || h->period.hour != p.hour) {
 		hour = hour_number(&p);
-		h = open_hour(d, &p, hour);
-		if (hour > d->maxhour) {
+		/* Unordered input widens the window to twice its lateness. */
+		if (hour + d->window / 2 < d->maxhour)
+			d->window = (d->maxhour - hour) * 2;
+		if (hour > d->maxhour)
 			d->maxhour = hour;
-			close_old(d);
-			h = open_hour(d, &p, hour);
-		}
+		close_old(d);
+		h = open_hour(d, &p, hour);
 		d->last = h;
 	}
 	namehash = htab_hash(r->name, r->name_len);
 	bit = 1ull << (r->sensor_id % 64);
-	seen = (h->filt[r->sensor_id % MAP_BITS / 64] & bit) != 0;
+	seen = (h->filt[r->sensor_id % FILT_BITS / 64] & bit) != 0;
 	if (seen)
 		for (i = h->head; i != NONE; i = k->next) {
 			k = K(d, i);
 			if (k->sensor == r->sensor_id)
 				return repeat(d, h, k, r, namehash, why);
 		}
-	if (h->reopened)
-		was_done = r->sensor_id < MAP_BITS ?
-		    (h->done[r->sensor_id / 64] & bit) != 0 :
+	if (h->reopened) {
+		b = bitno(d, r->sensor_id);
+		was_done = b >= 0 ? (h->done[b / 64] >> (b % 64) & 1) != 0 :
 		    big_closed(d, h->hour, r->sensor_id, 0);
+	}
 	i = key_alloc(d);
 	k = K(d, i);
 	k->sensor = r->sensor_id;
@@ -705,7 +742,7 @@ dups_add(struct dups *d, const struct record *r, char *why)
 		K(d, h->tail)->next = i;
 	h->tail = i;
 	h->nkeys++;
-	h->filt[r->sensor_id % MAP_BITS / 64] |= bit;
+	h->filt[r->sensor_id % FILT_BITS / 64] |= bit;
 	if (was_done)
 		return repeat(d, h, k, r, namehash, why);
 	d->unchecked += (unsigned long long)h->unchecked;
