@@ -42,7 +42,7 @@ periods() {
 
 @test "--help prints the usage on stdout and exits 0" {
 	run -0 --separate-stderr ped-fetch --help
-	assert_line --index 0 --partial 'usage: ped-fetch [--format F] [--skip-bad] [-q] [-v]'
+	assert_line --index 0 --partial 'usage: ped-fetch [--format F] [--skip-bad] [--duplicates POLICY] [-q] [-v]'
 	assert_output --partial '[--retries N] [--no-header]'
 	assert_equal "$stderr" ''
 }
@@ -138,10 +138,11 @@ periods() {
 @test "alysiayx ODS 2023 offsets sample matches its golden output" {
 	run -0 --separate-stderr ped-fetch "$F/alysiayx_ods_2023-09-18_hourly_subset.csv"
 	assert_equal "$(printf '%s\n' "$output" | sha256sum | cut -d' ' -f1)" \
-	    19c4320b0fbe7a2df2e0a8f0c7c204c4fa0f958d6c4b35832d012325f24483ee
-	# Input lines 1900 and 1903: +10:00 after the fall back; no name column.
-	assert_line --index 1899 $'2023-04-02T20\t55\t\t2005'
-	assert_line --index 1902 $'2023-04-02T02\t56\t\t189'
+	    ce9d2831331adf84f941c7486508b5c46c3009d8555b52741ff53c2e51c02be0
+	# One row per key (fetch_dups.bats); input lines 1900 and 1903: +10:00
+	# after the fall back; no name column.
+	assert_line $'2023-04-02T20\t55\t\t2005'
+	assert_line $'2023-04-02T02\t56\t\t189'
 	assert_line --index 1 $'2023-08-31T02\t1\t\t30'
 }
 
@@ -323,8 +324,11 @@ periods() {
 	with open(sys.argv[1] + "/in.csv", "w") as i, \
 	    open(sys.argv[1] + "/want", "w") as w:
 	    i.write("SensingDateTime(Hour),LocationID,Total_of_Directions\n")
+	    n = 0
 	    while t < end:
-	        i.write(t.strftime("%Y-%m-%dT%H:%M:%SZ,1,1\n"))
+	        # Two sensors in turn: the fall-back hour is no duplicate.
+	        n += 1
+	        i.write(t.strftime("%Y-%m-%dT%H:%M:%SZ,") + f"{n % 2 + 1},1\n")
 	        w.write(t.astimezone(z).strftime("%Y-%m-%dT%H\n"))
 	        t += datetime.timedelta(hours=1)
 	EOF

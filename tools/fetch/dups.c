@@ -9,18 +9,21 @@
  *
  * Memory. Keys live in "open" hours: per open hour, the list of its
  * keys (first count, name hash, kept count and name) and a 512-bit
- * filter of its sensor ids. An hour is closed when the latest hour seen
- * is more than WINDOW_HOURS after it (time-ordered input closes hours
- * as it goes), or, the oldest first, when more than MAX_OPEN keys are
- * open (unordered input). Closing writes the hour's kept rows (first:
- * they were written as they came) and moves the hour into the closed
- * set: runs of consecutive hours with the same bitmap of sensor ids,
- * the bitmaps interned, plus a table of ids of 512 and above. A row for
- * a closed hour reopens it: a repeat of a key already written is then
- * dropped and counted as conflicting under first (its first count is
- * gone), and is an error under the other policies (its row was
- * written). When the closed set outgrows MAX_RUNS runs, MAX_MAPS
- * bitmaps or MAX_BIG big keys it is cleared (dups_forgot()).
+ * filter of its sensor ids. Once SOFT_OPEN keys or SOFT_HOURS hours are
+ * open, an hour is closed when it lies more than the window behind the
+ * latest hour seen: WINDOW_HOURS, widened to twice the furthest any row
+ * has lagged so far (unordered input keeps everything open); past
+ * MAX_OPEN keys the oldest hours are closed whatever the window.
+ * Closing writes the hour's kept rows (first: they were written as they
+ * came) and moves the hour into the closed set: runs of consecutive
+ * hours with the same bitmap of sensor ids (ids below 512, then the
+ * first 512 larger ids seen), the bitmaps interned, plus a table of
+ * the other ids. A row for a closed hour reopens it: a repeat of a key
+ * already written is then dropped and counted as conflicting under
+ * first (its first count is gone), and is an error under the other
+ * policies (its row was written). When the closed set outgrows
+ * MAX_RUNS runs, MAX_MAPS bitmaps or MAX_BIG other keys it is cleared,
+ * and rows of hours it no longer knows are counted (dups_unchecked()).
  */
 #include <stdio.h>
 #include <stdlib.h>
