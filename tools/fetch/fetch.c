@@ -36,7 +36,6 @@ struct fetch {
 	struct source		*src;
 	struct emitter		*em;
 	unsigned long long	 read, skipped;
-	char			 numbuf[NCOLS][32];	/* numbers */
 	/* --since/--until as day keys (period_instant), 0 when unset. */
 	const char		*since, *until;
 	uint64_t		 since_at, until_at;
@@ -62,7 +61,7 @@ static void	 run_csv(struct fetch *);
 static void	 run_json(struct fetch *);
 static int	 convert(struct fetch *, const struct row *, char *);
 static void	 bad_row(struct fetch *, unsigned long, const char *,
-		    const char *);
+		    const char *, size_t);
 static noreturn void data_error(struct fetch *, unsigned long,
 		    const char *);
 static void	 finish(struct fetch *);
@@ -277,8 +276,8 @@ input_read(void *ctx, void *buf, size_t n)
 	return f->src->read(f->src, buf, n);
 }
 
-/* Quotes a CSV row back, as far as VERBATIM_MAX bytes. */
-static void
+/* Writes a CSV row back, as far as VERBATIM_MAX bytes; the length. */
+static size_t
 csv_verbatim(const struct csv_field *fl, size_t n, char delim, char *out)
 {
 	size_t i, j, o = 0;
@@ -301,8 +300,7 @@ csv_verbatim(const struct csv_field *fl, size_t n, char delim, char *out)
 			out[o++] = '"';
 	}
 	out[o] = '\0';
-	if (o >= VERBATIM_MAX)
-		memcpy(out + o, "...", 4);
+	return o;
 }
 
 static void
@@ -330,7 +328,7 @@ run_csv(struct fetch *f)
 	struct schema_map m;
 	struct csv_field *fl;
 	struct row row;
-	size_t n;
+	size_t n, len;
 	char why[WHY_SIZE], text[VERBATIM_MAX + 8];
 	int c, rc;
 
@@ -340,9 +338,9 @@ run_csv(struct fetch *f)
 		if (n != m.width) {
 			snprintf(why, sizeof(why), "expected %zu fields, "
 			    "found %zu", m.width, n);
-			csv_verbatim(fl, n, csv_reader_delim(r), text);
+			len = csv_verbatim(fl, n, csv_reader_delim(r), text);
 			f->read++;
-			bad_row(f, row.line, why, text);
+			bad_row(f, row.line, why, text, len);
 			continue;
 		}
 		for (c = 0; c < NCOLS; c++) {
@@ -350,8 +348,8 @@ run_csv(struct fetch *f)
 			row.f[c].len = m.col[c] >= 0 ? fl[m.col[c]].len : 0;
 		}
 		if (convert(f, &row, why) != 0) {
-			csv_verbatim(fl, n, csv_reader_delim(r), text);
-			bad_row(f, row.line, why, text);
+			len = csv_verbatim(fl, n, csv_reader_delim(r), text);
+			bad_row(f, row.line, why, text, len);
 		}
 	}
 	if (rc < 0)
@@ -359,20 +357,16 @@ run_csv(struct fetch *f)
 	csv_reader_free(r);
 }
 
-/* Takes a JSON value as text: strings, and numbers (ODS exports). */
+/*
+ * Takes a JSON value as text: strings, and numbers, which json.c hands
+ * over as strings of their own digits (ODS exports write counts so).
+ */
 static int
-json_field(struct fetch *f, const cJSON *v, int c, struct csv_field *out)
+json_field(const cJSON *v, struct csv_field *out)
 {
-	int len;
-
 	if (cJSON_IsString(v)) {
 		out->s = v->valuestring;
 		out->len = strlen(v->valuestring);
-	} else if (cJSON_IsNumber(v)) {
-		len = snprintf(f->numbuf[c], sizeof(f->numbuf[c]), "%.17g",
-		    v->valuedouble);
-		out->s = f->numbuf[c];
-		out->len = (size_t)len;
 	} else if (!cJSON_IsNull(v))
 		return -1;
 	return 0;
@@ -390,9 +384,9 @@ json_row(struct fetch *f, const cJSON *obj, struct row *row, char *why)
 		c = schema_column(f->schema, v->string, strlen(v->string));
 		if (c < 0 || row->f[c].s != NULL)
 			continue;
-		if (json_field(f, v, c, &row->f[c]) != 0) {
-			snprintf(why, WHY_SIZE, "bad value for \"%.64s\"",
-			    v->string);
+		if (json_field(v, &row->f[c]) != 0) {
+			snprintf(why, WHY_SIZE, "bad value for %s",
+			    quote_str(v->string));
 			return -1;
 		}
 	}
@@ -422,7 +416,7 @@ json_schema(struct fetch *f, const cJSON *obj, unsigned long line)
 	f->schema = m.schema;
 }
 
-static void
+static size_t
 json_verbatim(const cJSON *obj, char *out)
 {
 	char *s = cJSON_PrintUnformatted(obj);
@@ -432,9 +426,8 @@ json_verbatim(const cJSON *obj, char *out)
 		len = VERBATIM_MAX;
 	memcpy(out, s ? s : "", len);
 	out[len] = '\0';
-	if (len == VERBATIM_MAX)
-		memcpy(out + len, "...", 4);
 	free(s);
+	return len;
 }
 
 static void
@@ -442,6 +435,7 @@ run_json(struct fetch *f)
 {
 	struct json_reader *j = json_reader_new(input_read, f);
 	struct row row;
+	size_t len;
 	cJSON *obj;
 	char why[WHY_SIZE], text[VERBATIM_MAX + 8];
 	int rc, first = 1;
@@ -453,11 +447,11 @@ run_json(struct fetch *f)
 		first = 0;
 		if (json_row(f, obj, &row, why) != 0) {
 			f->read++;
-			json_verbatim(obj, text);
-			bad_row(f, row.line, why, text);
+			len = json_verbatim(obj, text);
+			bad_row(f, row.line, why, text, len);
 		} else if (convert(f, &row, why) != 0) {
-			json_verbatim(obj, text);
-			bad_row(f, row.line, why, text);
+			len = json_verbatim(obj, text);
+			bad_row(f, row.line, why, text, len);
 		}
 		cJSON_Delete(obj);
 	}
@@ -502,14 +496,14 @@ convert(struct fetch *f, const struct row *row, char *why)
 
 static void
 bad_row(struct fetch *f, unsigned long line, const char *why,
-    const char *text)
+    const char *text, size_t len)
 {
 	if (!f->skip_bad)
 		data_error(f, line, why);
 	if (++f->skipped <= SHOWN_BAD && !f->o.quiet) {
 		progress_end();		/* a later tick draws it again */
 		warn_msg("%s:%lu: %s, skipped: %s", f->src->name, line, why,
-		    text);
+		    quote(text, len));
 	}
 }
 

@@ -6,12 +6,20 @@
  * strings and escapes), and only that object goes to cJSON. Memory is
  * bounded by the largest object. Accepted: an array of objects, or a
  * stream of objects (JSON lines).
+ *
+ * cJSON reads numbers through a double (9007199254740993 would become
+ * ...992) and ends strings at a \u0000, so the object's text is first
+ * rewritten: every number becomes a string of its own digits (callers
+ * parse it exactly), and \u0000 becomes the bytes C0 80, which no
+ * valid UTF-8 holds (the row check rejects it). An object with a
+ * repeated key is an error: which value is meant is unknowable.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fetch.h"
+#include "quote.h"
 #include "xalloc.h"
 
 #define JSON_CHUNK	65536
@@ -35,10 +43,12 @@ struct json_reader {
 	int		 eof;
 	char		*obj;		/* the object collected */
 	size_t		 objlen, objcap;
+	char		*text;		/* obj rewritten for cJSON */
+	size_t		 textcap;
 	enum jstate	 state;
 	unsigned long	 line;		/* line of buf[pos] */
 	unsigned long	 objline;
-	char		 err[80];
+	char		 err[160];
 };
 
 struct json_reader *
@@ -60,6 +70,7 @@ json_reader_free(struct json_reader *j)
 		return;
 	free(j->buf);
 	free(j->obj);
+	free(j->text);
 	free(j);
 }
 
@@ -178,18 +189,128 @@ collect(struct json_reader *j)
 	return fail(j, "unterminated object");
 }
 
+/* The length of the JSON number at s[0..n), or 0 when there is none. */
+static size_t
+number_len(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			continue;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			continue;
+		if (i == d)
+			return 0;
+	}
+	return i;
+}
+
+/*
+ * Rewrites obj[0..objlen) into text for cJSON: numbers quoted, \u0000
+ * as C0 80 (see the top). Anything malformed is copied as it is, for
+ * cJSON to reject. Returns the length.
+ */
+static size_t
+rewrite(struct json_reader *j)
+{
+	const char *s = j->obj;
+	size_t n = j->objlen, i = 0, o = 0, k;
+	int instr = 0;
+
+	/* At most two quotes per three bytes (",1,") are added. */
+	if (j->textcap < n + n + 1) {
+		j->textcap = n + n + 1;
+		j->text = xreallocarray(j->text, j->textcap, 1);
+	}
+	while (i < n) {
+		char ch = s[i];
+
+		if (instr) {
+			if (ch == '\\' && i + 5 < n &&
+			    memcmp(s + i + 1, "u0000", 5) == 0) {
+				j->text[o++] = (char)0xc0;
+				j->text[o++] = (char)0x80;
+				i += 6;
+				continue;
+			}
+			if (ch == '\\' && i + 1 < n) {
+				j->text[o++] = s[i++];
+			} else if (ch == '"')
+				instr = 0;
+			j->text[o++] = s[i++];
+			continue;
+		}
+		if (ch == '"')
+			instr = 1;
+		else if ((ch == '-' || (ch >= '0' && ch <= '9')) &&
+		    (k = number_len(s + i, n - i)) > 0) {
+			j->text[o++] = '"';
+			memcpy(j->text + o, s + i, k);
+			o += k;
+			j->text[o++] = '"';
+			i += k;
+			continue;
+		}
+		j->text[o++] = s[i++];
+	}
+	return o;
+}
+
+/* A key that appears twice in obj; NULL when there is none. */
+static const char *
+repeated_key(const cJSON *obj)
+{
+	const cJSON *a, *b;
+
+	for (a = obj->child; a != NULL; a = a->next)
+		for (b = a->next; b != NULL; b = b->next)
+			if (strcmp(a->string, b->string) == 0)
+				return a->string;
+	return NULL;
+}
+
 static int
 parse_object(struct json_reader *j, cJSON **obj)
 {
 	unsigned long line = j->line;
+	const char *key;
+	size_t len;
 
 	if (collect(j) != 0)
 		return -1;
-	*obj = cJSON_ParseWithLength(j->obj, j->objlen);
+	len = rewrite(j);
+	*obj = cJSON_ParseWithLength(j->text, len);
 	if (*obj == NULL || !cJSON_IsObject(*obj)) {
 		cJSON_Delete(*obj);
+		*obj = NULL;
 		j->line = line;
 		return fail(j, "bad JSON object");
+	}
+	if ((key = repeated_key(*obj)) != NULL) {
+		snprintf(j->err, sizeof(j->err), "the key %s appears twice in "
+		    "an object", quote_str(key));
+		cJSON_Delete(*obj);
+		*obj = NULL;
+		j->objline = line;
+		j->state = J_ERROR;
+		return -1;
 	}
 	return 1;
 }
