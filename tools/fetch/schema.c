@@ -225,7 +225,11 @@ schema_detect(const struct csv_field *names, size_t n, enum schema force,
 			return dup >= 0 ? dup_column(names, m, dup, why) : 0;
 		/* The closest schema: most of its columns, fewest missing. */
 		if (popcount(required[s] & ~missing) >= 2 && (best < 0 ||
-		    popcount(missing) < popcount(best_missing))) {
+		    popcount(required[s] & ~missing) >
+		    popcount(required[best] & ~best_missing) ||
+		    (popcount(required[s] & ~missing) ==
+		    popcount(required[best] & ~best_missing) &&
+		    popcount(missing) < popcount(best_missing)))) {
 			best = s;
 			best_missing = missing;
 		}
