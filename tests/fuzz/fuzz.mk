@@ -5,3 +5,9 @@
 # Seeds: tests/fuzz/corpus/NAME/; every crash found: tests/fuzz/regress/NAME/
 # (make test replays both with the normal compiler, tests/fuzz/replay.c).
 fuzz_csvread_LDLIBS = -lcsv
+# ped-fetch's parsers (fuzz_timeparse checks against tz_melbourne.h,
+# written by gen_tz_melbourne.py from the tz database).
+fuzz_timeparse_SRC = tools/fetch/timeparse.c
+fuzz_json_SRC = tools/fetch/json.c
+fuzz_json_LDLIBS = -lcjson
+fuzz_schema_SRC = tools/fetch/schema.c tools/fetch/timeparse.c tools/fetch/dups.c
