@@ -51,6 +51,12 @@ csv() {
 	echo '[{"date_time": "2019-11-01T17:00:00", "sensor_id": 01, "hourly_counts": 1}]' > "$BATS_TEST_TMPDIR/bad.json"
 	run -65 --separate-stderr ped-fetch "$BATS_TEST_TMPDIR/bad.json"
 	assert_stderr --partial 'bad.json:1: bad JSON object'
+	# cJSON takes "1." and "2e" as numbers; JSON does not (found by fuzz_json).
+	for n in 1. 2e -; do
+		echo "{\"date_time\": \"2019-11-01T17:00:00\", \"sensor_id\": \"1\", \"hourly_counts\": $n}" > "$BATS_TEST_TMPDIR/bad.json"
+		run -65 --separate-stderr ped-fetch "$BATS_TEST_TMPDIR/bad.json"
+		assert_stderr --partial 'bad.json:1: bad JSON object'
+	done
 }
 
 @test "--locations JSON ids past 2^53 keep every digit" {

@@ -110,6 +110,25 @@ fill(struct json_reader *j)
 	return j->len > 0;
 }
 
+/* Makes n bytes from buf[pos] available if the input has them. */
+static void
+fill_n(struct json_reader *j, size_t n)
+{
+	size_t r;
+
+	if (j->len - j->pos >= n || j->eof)
+		return;
+	memmove(j->buf, j->buf + j->pos, j->len - j->pos);
+	j->len -= j->pos;
+	j->pos = 0;
+	while (j->len < n && !j->eof) {
+		r = j->rd(j->ctx, j->buf + j->len, JSON_CHUNK - j->len);
+		if (r == 0)
+			j->eof = 1;
+		j->len += r;
+	}
+}
+
 /* The next byte that is not white space (not consumed), or -1 at end. */
 static int
 peek_token(struct json_reader *j)
@@ -122,7 +141,9 @@ peek_token(struct json_reader *j)
 		if (ch == '\n')
 			j->line++;
 		else if (ch != ' ' && ch != '\t' && ch != '\r') {
-			/* A BOM may open the document. */
+			/* A BOM may open the document (in any reads). */
+			if (j->state == J_START && ch == bom[0])
+				fill_n(j, 3);
 			if (j->state == J_START && ch == bom[0] &&
 			    j->len - j->pos >= 3 &&
 			    memcmp(j->buf + j->pos, bom, 3) == 0) {
@@ -225,7 +246,8 @@ number_len(const char *s, size_t n)
 /*
  * Rewrites obj[0..objlen) into text for cJSON: numbers quoted, \u0000
  * as C0 80 (see the top). Anything malformed is copied as it is, for
- * cJSON to reject. Returns the length.
+ * cJSON to reject, but for numbers cJSON is lax about ("1.", "01",
+ * "1e"). Returns the length, or (size_t)-1 for such a number.
  */
 static size_t
 rewrite(struct json_reader *j)
@@ -234,9 +256,9 @@ rewrite(struct json_reader *j)
 	size_t n = j->objlen, i = 0, o = 0, k;
 	int instr = 0;
 
-	/* At most two quotes per three bytes (",1,") are added. */
-	if (j->textcap < n + n + 1) {
-		j->textcap = n + n + 1;
+	/* At most two quotes per byte ("0" for each 0 of 000) are added. */
+	if (j->textcap < 3 * n + 1) {
+		j->textcap = 3 * n + 1;
 		j->text = xreallocarray(j->text, j->textcap, 1);
 	}
 	while (i < n) {
@@ -259,8 +281,12 @@ rewrite(struct json_reader *j)
 		}
 		if (ch == '"')
 			instr = 1;
-		else if ((ch == '-' || (ch >= '0' && ch <= '9')) &&
-		    (k = number_len(s + i, n - i)) > 0) {
+		else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+			/* cJSON would take "1." or "01": not JSON. */
+			k = number_len(s + i, n - i);
+			if (k == 0 || (i + k < n && strchr("0123456789+-.eE",
+			    s[i + k]) != NULL && s[i + k] != '\0'))
+				return (size_t)-1;
 			j->text[o++] = '"';
 			memcpy(j->text + o, s + i, k);
 			o += k;
@@ -296,7 +322,8 @@ parse_object(struct json_reader *j, cJSON **obj)
 	if (collect(j) != 0)
 		return -1;
 	len = rewrite(j);
-	*obj = cJSON_ParseWithLength(j->text, len);
+	*obj = len == (size_t)-1 ? NULL :
+	    cJSON_ParseWithLength(j->text, len);
 	if (*obj == NULL || !cJSON_IsObject(*obj)) {
 		cJSON_Delete(*obj);
 		*obj = NULL;
