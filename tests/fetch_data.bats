@@ -150,3 +150,11 @@ csv() {
 	run -65 --separate-stderr ped-fetch "$BATS_TEST_TMPDIR/in.json"
 	assert_stderr --partial 'in.json:1: bad value for "hourly_counts"'
 }
+
+@test "fuzz_timeparse's table of Melbourne offsets is the tz database's" {
+	python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("Australia/Melbourne")' \
+	    2>/dev/null || skip "no tz database for Python"
+	python3 "$ROOT/tests/fuzz/gen_tz_melbourne.py" > "$BATS_TEST_TMPDIR/tz.h"
+	run cmp "$ROOT/tests/fuzz/tz_melbourne.h" "$BATS_TEST_TMPDIR/tz.h"
+	assert_success
+}
