@@ -47,7 +47,6 @@
 #define MAP_BITS	1024
 #define MAP_WORDS	(MAP_BITS / 64)
 #define SMALL_IDS	512
-#define BLOCK_BITS	12		/* keys per pool block: 4096 */
 #define NONE		UINT32_MAX
 #define EXAMPLE_MAX	4		/* counts shown in the warning */
 
@@ -59,18 +58,23 @@ struct key {
 	uint64_t	 seq;		/* order of first appearance */
 	uint32_t	 name;		/* interned kept name (held) */
 	uint32_t	 rows;		/* first + conflicting rows */
-	uint32_t	 next;		/* next key of the hour */
 	uint32_t	 written;	/* already written before a reopen */
 };
 
 struct ohour {
 	uint32_t	 hour;		/* hour number; 0: free */
-	uint32_t	 head, tail, nkeys;
+	uint32_t	 nkeys, capkeys;
+	uint32_t	 nextfree;	/* free list of hours */
+	struct key	*keys;		/* in the order they came; kept when
+					   the hour is freed, for reuse */
 	int		 reopened;
 	int		 unchecked;	/* may have been forgotten */
 	struct period	 period;
 	uint64_t	 filt[FILT_BITS / 64];	/* sensor % 512 of its keys */
 	uint64_t	*done;		/* written before a reopen */
+	uint64_t	 bits[MAP_WORDS];	/* its ids' bits (bitno) */
+	uint32_t	 nconf;		/* keys with conflicting rows */
+	uint32_t	 nother;	/* keys without a bit */
 };
 
 struct run {
@@ -81,10 +85,7 @@ struct dups {
 	enum dup_policy	 policy;
 	dup_write_fn	*write;
 	void		*ctx;
-	/* Open keys: a pool in blocks, a free list. */
-	struct key	**blocks;
-	size_t		 nblocks;
-	uint32_t	 nkeys_alloc, freekey, nopen;
+	uint32_t	 nopen;		/* keys in open hours */
 	uint64_t	 seq;
 	/* Open hours: array + index (linear probing) + min-heap. */
 	struct ohour	*hours;
@@ -152,7 +153,6 @@ dups_new(enum dup_policy policy, dup_write_fn *write, void *ctx)
 	d->policy = policy;
 	d->write = write;
 	d->ctx = ctx;
-	d->freekey = NONE;
 	d->freehour = NONE;
 	d->window = WINDOW_HOURS;
 	d->icap = 64;
@@ -171,9 +171,8 @@ dups_free(struct dups *d)
 
 	if (d == NULL)
 		return;
-	for (i = 0; i < d->nblocks; i++)
-		free(d->blocks[i]);
-	free(d->blocks);
+	for (i = 0; i < d->usedhours; i++)
+		free(d->hours[i].keys);
 	free(d->hours);
 	free(d->index);
 	free(d->heap);
@@ -194,43 +193,6 @@ hour_number(const struct period *p)
 {
 	return (uint32_t)((period_days_from_civil(p->year, p->month, p->day) +
 	    719163) * 24 + p->hour);
-}
-
-static struct key *
-K(const struct dups *d, uint32_t i)
-{
-	return &d->blocks[i >> BLOCK_BITS][i & ((1u << BLOCK_BITS) - 1)];
-}
-
-static uint32_t
-key_alloc(struct dups *d)
-{
-	uint32_t i;
-
-	if (d->freekey != NONE) {
-		i = d->freekey;
-		d->freekey = K(d, i)->next;
-	} else {
-		if ((d->nkeys_alloc >> BLOCK_BITS) == d->nblocks) {
-			d->blocks = xreallocarray(d->blocks, d->nblocks + 1,
-			    sizeof(*d->blocks));
-			d->blocks[d->nblocks++] = xreallocarray(NULL,
-			    (size_t)1 << BLOCK_BITS, sizeof(struct key));
-		}
-		i = d->nkeys_alloc++;
-	}
-	memset(K(d, i), 0, sizeof(struct key));
-	K(d, i)->next = NONE;
-	d->nopen++;
-	return i;
-}
-
-static void
-key_free(struct dups *d, uint32_t i)
-{
-	K(d, i)->next = d->freekey;
-	d->freekey = i;
-	d->nopen--;
 }
 
 /* --- the index of open hours ------------------------------------------- */
@@ -520,46 +482,45 @@ write_key(struct dups *d, const struct ohour *h, const struct key *k)
 static void
 close_hour(struct dups *d, uint32_t hour, int final)
 {
-	uint32_t *slot = ifind(d, hour), hi = *slot - 1, i, next;
+	uint32_t *slot = ifind(d, hour), hi = *slot - 1, i;
 	struct ohour *h = &d->hours[hi];
 	uint64_t bits[MAP_WORDS];
 	struct key *k;
-	int b;
 
-	memset(bits, 0, sizeof(bits));
+	memcpy(bits, h->bits, sizeof(bits));
 	if (h->done != NULL)
-		memcpy(bits, h->done, sizeof(bits));
+		for (i = 0; i < MAP_WORDS; i++)
+			bits[i] |= h->done[i];
 	free(h->done);
 	h->done = NULL;
-	for (i = h->head; i != NONE; i = next) {
-		k = K(d, i);
-		next = k->next;
+	/* Most hours of time-ordered input need no look at their keys. */
+	for (i = 0; (h->nconf > 0 || h->nother > 0 || (!final &&
+	    d->policy != DUP_FIRST && d->policy != DUP_ERROR)) &&
+	    i < h->nkeys; i++) {
+		k = &h->keys[i];
 		if (k->rows > 1) {
 			if (d->minrows == 0 || k->rows < d->minrows)
 				d->minrows = k->rows;
 			if (k->rows > d->maxrows)
 				d->maxrows = k->rows;
 		}
-		if (final) {
-			key_free(d, i);
+		if (final)
 			continue;
-		}
-		if ((b = bitno(d, k->sensor)) >= 0)
-			bits[b / 64] |= 1ull << (b % 64);
-		else
+		if (h->nother > 0 && bitno(d, k->sensor) < 0)
 			big_closed(d, hour, k->sensor, 1);
 		if (d->policy != DUP_FIRST && d->policy != DUP_ERROR &&
 		    !k->written)
 			write_key(d, h, k);
-		key_free(d, i);
 	}
+	d->nopen -= h->nkeys;
+	h->nkeys = 0;
 	if (!final)
 		closed_set(d, hour, bits);
 	idel(d, hour);
 	if (d->last == h)
 		d->last = NULL;
 	h->hour = 0;
-	h->head = d->freehour;
+	h->nextfree = d->freehour;
 	d->freehour = hi;
 	d->nhours--;
 }
@@ -567,9 +528,10 @@ close_hour(struct dups *d, uint32_t hour, int final)
 static struct ohour *
 open_hour(struct dups *d, const struct period *p, uint32_t hour)
 {
-	uint32_t *slot = ifind(d, hour), hi;
+	uint32_t *slot = ifind(d, hour), hi, cap;
 	const uint64_t *done;
 	struct ohour *h;
+	struct key *keys;
 
 	if (*slot != 0)
 		return &d->hours[*slot - 1];
@@ -579,7 +541,7 @@ open_hour(struct dups *d, const struct period *p, uint32_t hour)
 	}
 	if (d->freehour != NONE) {
 		hi = d->freehour;
-		d->freehour = d->hours[hi].head;
+		d->freehour = d->hours[hi].nextfree;
 	} else {
 		if (d->usedhours == d->caphours) {
 			d->caphours = d->caphours ? d->caphours * 2 : 64;
@@ -588,12 +550,17 @@ open_hour(struct dups *d, const struct period *p, uint32_t hour)
 			d->last = NULL;
 		}
 		hi = d->usedhours++;
+		d->hours[hi].keys = NULL;
+		d->hours[hi].capkeys = 0;
 	}
 	d->nhours++;
 	h = &d->hours[hi];
+	keys = h->keys;
+	cap = h->capkeys;
 	memset(h, 0, sizeof(*h));
+	h->keys = keys;
+	h->capkeys = cap;
 	h->hour = hour;
-	h->head = h->tail = NONE;
 	h->period = *p;
 	if ((done = closed_get(d, hour)) != NULL) {
 		h->reopened = 1;
@@ -617,11 +584,12 @@ close_old(struct dups *d)
 }
 
 static void
-note_conflict(struct dups *d, const struct ohour *h, struct key *k,
+note_conflict(struct dups *d, struct ohour *h, struct key *k,
     uint64_t count)
 {
 	if (k->rows == 1) {
 		d->conflicts++;
+		h->nconf++;
 		if (!d->have_example && !k->written) {
 			d->have_example = 1;
 			d->ex_period = h->period;
@@ -642,7 +610,7 @@ note_conflict(struct dups *d, const struct ohour *h, struct key *k,
 }
 
 static int
-repeat(struct dups *d, const struct ohour *h, struct key *k,
+repeat(struct dups *d, struct ohour *h, struct key *k,
     const struct record *r, uint64_t namehash, char *why)
 {
 	char hp[PERIOD_BUFSZ];
@@ -721,31 +689,33 @@ dups_add(struct dups *d, const struct record *r, char *why)
 	bit = 1ull << (r->sensor_id % 64);
 	seen = (h->filt[r->sensor_id % FILT_BITS / 64] & bit) != 0;
 	if (seen)
-		for (i = h->head; i != NONE; i = k->next) {
-			k = K(d, i);
-			if (k->sensor == r->sensor_id)
-				return repeat(d, h, k, r, namehash, why);
-		}
+		for (i = 0; i < h->nkeys; i++)
+			if (h->keys[i].sensor == r->sensor_id)
+				return repeat(d, h, &h->keys[i], r, namehash,
+				    why);
 	if (h->reopened) {
 		b = bitno(d, r->sensor_id);
 		was_done = b >= 0 ? (h->done[b / 64] >> (b % 64) & 1) != 0 :
 		    big_closed(d, h->hour, r->sensor_id, 0);
 	}
-	i = key_alloc(d);
-	k = K(d, i);
+	if (h->nkeys == h->capkeys) {
+		h->capkeys = h->capkeys ? h->capkeys * 2 : 16;
+		h->keys = xreallocarray(h->keys, h->capkeys, sizeof(*h->keys));
+	}
+	k = &h->keys[h->nkeys++];
+	d->nopen++;
+	memset(k, 0, sizeof(*k));
 	k->sensor = r->sensor_id;
 	k->first = k->kept = r->count;
 	k->namehash = namehash;
 	k->seq = d->seq++;
 	k->rows = 1;
 	k->written = was_done;
-	if (h->tail == NONE)
-		h->head = i;
-	else
-		K(d, h->tail)->next = i;
-	h->tail = i;
-	h->nkeys++;
 	h->filt[r->sensor_id % FILT_BITS / 64] |= bit;
+	if ((b = bitno(d, r->sensor_id)) >= 0)
+		h->bits[b / 64] |= 1ull << (b % 64);
+	else
+		h->nother++;
 	if (was_done)
 		return repeat(d, h, k, r, namehash, why);
 	d->unchecked += (unsigned long long)h->unchecked;
@@ -782,8 +752,8 @@ dups_finish(struct dups *d)
 		for (hi = 0; hi < d->usedhours; hi++) {
 			if (d->hours[hi].hour == 0)
 				continue;
-			for (i = d->hours[hi].head; i != NONE; i = k->next) {
-				k = K(d, i);
+			for (i = 0; i < d->hours[hi].nkeys; i++) {
+				k = &d->hours[hi].keys[i];
 				if (!k->written) {
 					order[n][0] = k->seq;
 					order[n++][1] = (uint64_t)hi << 32 | i;
@@ -793,7 +763,8 @@ dups_finish(struct dups *d)
 		qsort(order, n, sizeof(*order), by_seq);
 		for (j = 0; j < n; j++)
 			write_key(d, &d->hours[order[j][1] >> 32],
-			    K(d, (uint32_t)order[j][1]));
+			    &d->hours[order[j][1] >> 32].keys[(uint32_t)
+			    order[j][1]]);
 		free(order);
 	}
 	while (d->heaplen > 0)

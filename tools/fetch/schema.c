@@ -349,8 +349,19 @@ static int
 check_name(const struct csv_field *f, char *why)
 {
 	const unsigned char *s = (const unsigned char *)f->s;
-	size_t ok;
+	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+	uint64_t w, bad = 0;
+	size_t ok, i;
 
+	/* ASCII without NUL, the usual name, 8 bytes at a time. */
+	for (i = 0; i + 8 <= f->len; i += 8) {
+		memcpy(&w, s + i, 8);
+		bad |= ((w - ones) & ~w) | w;
+	}
+	for (; i < f->len; i++)
+		bad |= (uint64_t)(s[i] == 0 || s[i] >= 0x80) << 7;
+	if ((bad & highs) == 0)
+		return 0;
 	if (memchr(f->s, '\0', f->len) != NULL)
 		goto nul;
 	if ((ok = utf8_prefix(s, f->len)) == f->len)
