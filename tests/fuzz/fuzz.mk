@@ -10,4 +10,4 @@ fuzz_csvread_LDLIBS = -lcsv
 fuzz_timeparse_SRC = tools/fetch/timeparse.c
 fuzz_json_SRC = tools/fetch/json.c
 fuzz_json_LDLIBS = -lcjson
-fuzz_schema_SRC = tools/fetch/schema.c tools/fetch/timeparse.c tools/fetch/dups.c
+fuzz_schema_SRC = tools/fetch/schema.c tools/fetch/timeparse.c tests/fuzz/dups_small.c

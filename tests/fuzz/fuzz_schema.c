@@ -4,8 +4,11 @@
  * The first byte forces a schema (or not) and picks the policy; the rest
  * is a CSV document. Checks: a converted row has a real hour, ids and
  * counts in range, a name that is UTF-8 without NUL; a refusal says why;
- * the policy never writes one (hour, sensor_id) twice, writes every key
- * it took, and writes nothing after an error.
+ * the policy (built with tiny bounds, tests/fuzz/dups_small.c, so that
+ * hours are closed, reopened and forgotten) never writes one (hour,
+ * sensor_id) twice unless it said it could not check, writes every key
+ * it took, with the count an independent computation of the policy
+ * gives, and writes nothing after an error.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,8 +26,15 @@ struct src {
 
 struct seen {
 	uint64_t	 hour[MAX_KEYS], sensor[MAX_KEYS];
+	uint64_t	 count[MAX_KEYS];	/* written, or expected */
+	uint64_t	 first[MAX_KEYS];	/* first row's count */
+	uint64_t	 name[MAX_KEYS];	/* its name's FNV-1a */
+	int		 have[MAX_KEYS];
 	size_t		 n;
 };
+
+static struct dups *cur;
+static enum dup_policy policy;
 
 static struct seen written, taken;
 
@@ -41,24 +51,57 @@ src_read(void *ctx, void *buf, size_t n)
 	return k;
 }
 
-static int
+/* The index of a key, or -1. */
+static long
 find(const struct seen *s, uint64_t hour, uint64_t sensor)
 {
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
 		if (s->hour[i] == hour && s->sensor[i] == sensor)
-			return 1;
-	return 0;
+			return (long)i;
+	return -1;
 }
 
-static void
+static long
 add(struct seen *s, uint64_t hour, uint64_t sensor)
 {
-	if (s->n < MAX_KEYS && !find(s, hour, sensor)) {
-		s->hour[s->n] = hour;
-		s->sensor[s->n++] = sensor;
+	long i = find(s, hour, sensor);
+
+	if (i < 0 && s->n < MAX_KEYS) {
+		i = (long)s->n++;
+		s->hour[i] = hour;
+		s->sensor[i] = sensor;
+		s->have[i] = 0;
 	}
+	return i;
+}
+
+/* The policy, computed apart from dups.c, as rows are taken. */
+static void
+reference(long i, const struct record *r)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t k;
+
+	if (i < 0)
+		return;
+	for (k = 0; k < r->name_len; k++)
+		h = (h ^ (unsigned char)r->name[k]) * 1099511628211ull;
+	if (!taken.have[i]) {
+		taken.have[i] = 1;
+		taken.first[i] = taken.count[i] = r->count;
+		taken.name[i] = h;
+		return;
+	}
+	if (r->count == taken.first[i] && h == taken.name[i])
+		return;	/* an exact duplicate */
+	if (policy == DUP_LAST)
+		taken.count[i] = r->count;
+	else if (policy == DUP_MAX && r->count > taken.count[i])
+		taken.count[i] = r->count;
+	else if (policy == DUP_SUM)
+		taken.count[i] += r->count;
 }
 
 /* Strict UTF-8 (RFC 3629), written apart from schema.c's. */
@@ -108,9 +151,15 @@ on_write(void *ctx, const struct period *p, uint64_t sensor,
 	if (stopped || p->kind != PERIOD_HOUR || count > PED_INT_MAX ||
 	    memchr(name, '\0', len) != NULL)
 		abort();
-	if (written.n < MAX_KEYS && find(&written, hour, sensor))
+	if (written.n < MAX_KEYS && find(&written, hour, sensor) >= 0 &&
+	    dups_unchecked(cur) == 0)
 		abort();
-	add(&written, hour, sensor);
+	if (find(&written, hour, sensor) < 0) {
+		long i = add(&written, hour, sensor);
+
+		if (i >= 0)
+			written.count[i] = count;
+	}
 }
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -150,7 +199,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		csv_reader_free(r);
 		return 0;
 	}
-	d = dups_new((enum dup_policy)((data[0] >> 2) % 5), on_write, NULL);
+	policy = (enum dup_policy)((data[0] >> 2) % 5);
+	cur = d = dups_new(policy, on_write, NULL);
 	while ((rc = csv_reader_next(r, &fl, &n)) > 0) {
 		if (n != m.width)
 			continue;
@@ -178,16 +228,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			stopped = 1;
 			break;
 		}
-		add(&taken, period_instant(&rec.period), rec.sensor_id);
+		reference(add(&taken, period_instant(&rec.period),
+		    rec.sensor_id), &rec);
 	}
 	if (!stopped) {
 		dups_finish(d);
-		/* Every key taken was written, once. */
+		/* Every key taken was written, with the policy's count. */
 		if (taken.n < MAX_KEYS)
-			for (i = 0; i < taken.n; i++)
-				if (!find(&written, taken.hour[i],
-				    taken.sensor[i]))
+			for (i = 0; i < taken.n; i++) {
+				long w = find(&written, taken.hour[i],
+				    taken.sensor[i]);
+
+				if (w < 0 || (dups_unchecked(d) == 0 &&
+				    written.count[w] != taken.count[i]))
 					abort();
+			}
 	}
 	dups_free(d);
 	csv_reader_free(r);

@@ -35,6 +35,8 @@
 #include "num.h"
 #include "xalloc.h"
 
+/* The bounds (tests/fuzz/dups_small.c sets tiny ones). */
+#ifndef WINDOW_HOURS
 #define WINDOW_HOURS	168		/* a week of out-of-order rows */
 #define SOFT_OPEN	(1u << 15)	/* keys held before any closes, */
 #define SOFT_HOURS	4096		/* or hours */
@@ -42,6 +44,7 @@
 #define MAX_RUNS	(256u * 1024)
 #define MAX_MAPS	(8u * 1024)
 #define MAX_BIG		(256u * 1024)
+#endif
 #define FILT_BITS	512
 /* Bits of a bitmap: ids 0..511, then the first 512 larger ids seen. */
 #define MAP_BITS	1024
@@ -106,6 +109,8 @@ struct dups {
 	struct htab	 bigix;		/* sensor >= 512 -> its bit - 512 */
 	struct htab	 big;		/* (hour, sensor) closed, others */
 	int		 forgot;
+	uint32_t	 closed_max;	/* the latest hour ever closed */
+	uint32_t	 forgot_max;	/* ... when the set was cleared */
 	unsigned long long unchecked;	/* rows of forgotten hours */
 	/* Kept names (held policies). */
 	struct htab	 names;
@@ -171,8 +176,11 @@ dups_free(struct dups *d)
 
 	if (d == NULL)
 		return;
-	for (i = 0; i < d->usedhours; i++)
+	for (i = 0; i < d->usedhours; i++) {
 		free(d->hours[i].keys);
+		if (d->hours[i].hour != 0)
+			free(d->hours[i].done);
+	}
 	free(d->hours);
 	free(d->index);
 	free(d->heap);
@@ -299,6 +307,7 @@ forget(struct dups *d)
 	htab_free(&d->big);
 	htab_init(&d->big);
 	d->forgot = 1;
+	d->forgot_max = d->closed_max;
 }
 
 static uint32_t
@@ -362,8 +371,6 @@ closed_set(struct dups *d, uint32_t hour, const uint64_t *bits)
 	int covers;
 	struct run r;
 
-	if (d->nruns + 2 > MAX_RUNS || d->nmaps >= MAX_MAPS)
-		forget(d);
 	map = map_intern(d, bits);
 	i = run_search(d, hour, &covers);
 	if (covers) {
@@ -418,8 +425,6 @@ big_closed(struct dups *d, uint32_t hour, uint64_t sensor, int add)
 
 	if (!add)
 		return htab_get(&d->big, k, sizeof(k)) != NULL;
-	if (d->big.len >= MAX_BIG)
-		forget(d);
 	htab_put(&d->big, k, sizeof(k), &isnew);
 	return 0;
 }
@@ -487,6 +492,10 @@ close_hour(struct dups *d, uint32_t hour, int final)
 	uint64_t bits[MAP_WORDS];
 	struct key *k;
 
+	/* Room for the hour in the closed set, else it starts again. */
+	if (!final && (d->nruns + 2 > MAX_RUNS || d->nmaps >= MAX_MAPS ||
+	    d->big.len + h->nother > MAX_BIG))
+		forget(d);
 	memcpy(bits, h->bits, sizeof(bits));
 	if (h->done != NULL)
 		for (i = 0; i < MAP_WORDS; i++)
@@ -514,8 +523,11 @@ close_hour(struct dups *d, uint32_t hour, int final)
 	}
 	d->nopen -= h->nkeys;
 	h->nkeys = 0;
-	if (!final)
+	if (!final) {
 		closed_set(d, hour, bits);
+		if (hour > d->closed_max)
+			d->closed_max = hour;
+	}
 	idel(d, hour);
 	if (d->last == h)
 		d->last = NULL;
@@ -566,7 +578,7 @@ open_hour(struct dups *d, const struct period *p, uint32_t hour)
 		h->reopened = 1;
 		h->done = xreallocarray(NULL, MAP_WORDS, sizeof(*h->done));
 		memcpy(h->done, done, MAP_WORDS * sizeof(*h->done));
-	} else if (d->forgot && hour + d->window < d->maxhour)
+	} else if (d->forgot && hour <= d->forgot_max)
 		h->unchecked = 1;
 	*slot = hi + 1;
 	heap_push(d, hour);
