@@ -11,3 +11,5 @@ fuzz_timeparse_SRC = tools/fetch/timeparse.c
 fuzz_json_SRC = tools/fetch/json.c
 fuzz_json_LDLIBS = -lcjson
 fuzz_schema_SRC = tools/fetch/schema.c tools/fetch/timeparse.c tests/fuzz/dups_small.c
+# dups_small.c includes dups.c: its replay object follows it.
+-include $(BUILD)/tests/fuzz/dups_small.d
