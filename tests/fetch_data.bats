@@ -149,6 +149,11 @@ csv() {
 	echo '[{"date_time": "2019-11-01T17:00:00", "sensor_id": "1", "hourly_counts": true, "\u001b": 1}]' > "$BATS_TEST_TMPDIR/in.json"
 	run -65 --separate-stderr ped-fetch "$BATS_TEST_TMPDIR/in.json"
 	assert_stderr --partial 'in.json:1: bad value for "hourly_counts"'
+	# Option values are data too.
+	run -64 --separate-stderr ped-fetch --since $'2019\e[2J' "$BATS_TEST_TMPDIR/in.json"
+	assert_stderr 'ped-fetch: --since: invalid date "2019\x1b[2J"'
+	run -64 --separate-stderr ped-fetch --format $'csv\r' "$BATS_TEST_TMPDIR/in.json"
+	assert_stderr 'ped-fetch: --format: unknown format "csv\r"'
 }
 
 @test "fuzz_timeparse's table of Melbourne offsets is the tz database's" {

@@ -141,7 +141,8 @@ parse_options(struct fetch *f, int argc, char *argv[], int *header)
 			if (schema_from_name(optarg, &f->schema,
 			    &f->container) != 0)
 				die(EXIT_USAGE,
-				    "--format: unknown format \"%s\"", optarg);
+				    "--format: unknown format %s",
+				    quote_str(optarg));
 			break;
 		case 'H':
 			*header = 0;
@@ -235,7 +236,7 @@ date_option(const char *opt, const char *arg)
 
 	if (period_parse(arg, strlen(arg), &p) != 0 ||
 	    p.kind != PERIOD_DAY)
-		die(EXIT_USAGE, "%s: invalid date \"%s\"", opt, arg);
+		die(EXIT_USAGE, "%s: invalid date %s", opt, quote_str(arg));
 	return period_instant(&p);
 }
 
