@@ -163,3 +163,29 @@ csv() {
 	run cmp "$ROOT/tests/fuzz/tz_melbourne.h" "$BATS_TEST_TMPDIR/tz.h"
 	assert_success
 }
+
+@test "names of every length with an escape at every place are escaped (emit.c's 8-byte copy)" {
+	python3 - "$BATS_TEST_TMPDIR" <<-'EOF'
+	import csv, sys
+	d = sys.argv[1]
+	rows, want, i = [], [], 0
+	for n in range(0, 26):
+	    for pos in range(-1, n):
+	        for ch in "\t\n\r\\\x01":
+	            i += 1
+	            name = "".join("abcdefghijklmnopqrstuvwxyz"[k] for k in range(n))
+	            if pos >= 0:
+	                name = name[:pos] + ch + name[pos + 1:]
+	            rows.append(["2019-11-01T17:00:00", i, name, 5])
+	            esc = name.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+	            want.append(f"2019-11-01T17\t{i}\t{esc}\t5\n")
+	with open(d + "/in.csv", "w", newline="") as f:
+	    w = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
+	    w.writerow(["Date_Time", "Sensor_ID", "Sensor_Name", "Hourly_Counts"])
+	    w.writerows(rows)
+	open(d + "/want", "w").write("".join(want))
+	EOF
+	ped-fetch -q --no-header "$BATS_TEST_TMPDIR/in.csv" > "$BATS_TEST_TMPDIR/got"
+	run cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	assert_success
+}

@@ -80,22 +80,31 @@ emit_free(struct emitter *e)
 	free(e);
 }
 
-/* Appends v in decimal. */
+/* Appends v in decimal, two digits a division. */
 static char *
 put_u64(char *p, uint64_t v)
 {
-	uint64_t t = v;
-	char *end;
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	char buf[20], *q = buf + sizeof(buf);
+	size_t n;
 
-	do
-		p++;
-	while ((t /= 10) != 0);
-	end = p;
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return end;
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * v, 2);
+	} else
+		*--q = (char)('0' + v);
+	n = (size_t)(buf + sizeof(buf) - q);
+	memcpy(p, q, n);
+	return p + n;
 }
 
 /*
@@ -117,6 +126,15 @@ copy_plain(char *dst, const char *s, size_t len)
 		if ((((w - ones * 14) & ~w) | ((b - ones) & ~b)) & highs)
 			break;
 		memcpy(dst + i, &w, 8);
+	}
+	/* The last 0..7 bytes: the last eight again, when there are. */
+	if (i < len && len >= 8 && i + 8 > len) {
+		memcpy(&w, s + len - 8, 8);
+		b = w ^ (ones * '\\');
+		if (!((((w - ones * 14) & ~w) | ((b - ones) & ~b)) & highs)) {
+			memcpy(dst + len - 8, &w, 8);
+			return dst + len;
+		}
 	}
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
