@@ -42,7 +42,7 @@ periods() {
 
 @test "--help prints the usage on stdout and exits 0" {
 	run -0 --separate-stderr ped-fetch --help
-	assert_line --index 0 --partial 'usage: ped-fetch [--format F] [--skip-bad] [-q] [-v]'
+	assert_line --index 0 --partial 'usage: ped-fetch [--format F] [--skip-bad] [--duplicates POLICY] [-q] [-v]'
 	assert_output --partial '[--retries N] [--no-header]'
 	assert_equal "$stderr" ''
 }
@@ -138,10 +138,11 @@ periods() {
 @test "alysiayx ODS 2023 offsets sample matches its golden output" {
 	run -0 --separate-stderr ped-fetch "$F/alysiayx_ods_2023-09-18_hourly_subset.csv"
 	assert_equal "$(printf '%s\n' "$output" | sha256sum | cut -d' ' -f1)" \
-	    19c4320b0fbe7a2df2e0a8f0c7c204c4fa0f958d6c4b35832d012325f24483ee
-	# Input lines 1900 and 1903: +10:00 after the fall back; no name column.
-	assert_line --index 1899 $'2023-04-02T20\t55\t\t2005'
-	assert_line --index 1902 $'2023-04-02T02\t56\t\t189'
+	    ce9d2831331adf84f941c7486508b5c46c3009d8555b52741ff53c2e51c02be0
+	# One row per key (fetch_dups.bats); input lines 1900 and 1903: +10:00
+	# after the fall back; no name column.
+	assert_line $'2023-04-02T20\t55\t\t2005'
+	assert_line $'2023-04-02T02\t56\t\t189'
 	assert_line --index 1 $'2023-08-31T02\t1\t\t30'
 }
 
@@ -323,8 +324,11 @@ periods() {
 	with open(sys.argv[1] + "/in.csv", "w") as i, \
 	    open(sys.argv[1] + "/want", "w") as w:
 	    i.write("SensingDateTime(Hour),LocationID,Total_of_Directions\n")
+	    n = 0
 	    while t < end:
-	        i.write(t.strftime("%Y-%m-%dT%H:%M:%SZ,1,1\n"))
+	        # Two sensors in turn: the fall-back hour is no duplicate.
+	        n += 1
+	        i.write(t.strftime("%Y-%m-%dT%H:%M:%SZ,") + f"{n % 2 + 1},1\n")
 	        w.write(t.astimezone(z).strftime("%Y-%m-%dT%H\n"))
 	        t += datetime.timedelta(hours=1)
 	EOF
@@ -367,59 +371,16 @@ periods() {
 	assert_output ''
 }
 
-# --- duplicates and -v -------------------------------------------------------
-
-@test "duplicate keys are all emitted, counted and warned about once" {
-	run -0 --separate-stderr ped-fetch "$F/alysiayx_ods_2023-09-18_hourly_subset.csv"
-	assert_stderr "ped-fetch: $F/alysiayx_ods_2023-09-18_hourly_subset.csv: 243 duplicate (period, sensor_id) keys in 486 rows, all emitted"
-	assert_equal "${#lines[@]}" 8717
-	# DATASET.md 5.3: 2023-09-01T00 location 1 counts 74 and 42.
-	assert_line $'2023-09-01T00\t1\t\t74'
-	assert_line $'2023-09-01T00\t1\t\t42'
-	run -0 --separate-stderr ped-fetch -q "$F/alysiayx_ods_2023-09-18_hourly_subset.csv"
-	assert_equal "$stderr" ''
-}
-
-@test "duplicates of large sensor ids are counted too" {
-	legacy '1,2019-11-01T17:00:00.000,2019,November,1,Friday,17,100000,A,1' \
-	    '2,2019-11-01T17:00:00.000,2019,November,1,Friday,17,100000,A,2' \
-	    '3,2019-11-01T17:00:00.000,2019,November,1,Friday,17,100000,A,3' \
-	    '4,2019-11-01T18:00:00.000,2019,November,1,Friday,18,100000,A,4' \
-	    '5,2019-11-01T17:00:00.000,2019,November,1,Friday,17,7,A,5' \
-	    '6,2019-11-01T17:00:00.000,2019,November,1,Friday,17,7,A,6'
-	run -0 --separate-stderr ped-fetch -v "$BATS_TEST_TMPDIR/in.csv"
-	assert_stderr --partial '2 duplicate (period, sensor_id) keys in 5 rows, all emitted'
-	assert_stderr --partial 'duplicate keys 2 (3 rows), sensors 2,'
-	assert_equal "${#lines[@]}" 7
-}
-
-@test "duplicate counting is bounded: 25 years of hours forget the oldest" {
-	python3 - "$BATS_TEST_TMPDIR/in.csv" <<-'EOF'
-	import datetime, sys
-	t = datetime.datetime(2000, 1, 1)
-	with open(sys.argv[1], "w") as f:
-	    f.write("Date_Time,Sensor_ID,Hourly_Counts\n")
-	    for _ in range(25 * 8766):
-	        f.write(t.strftime("%Y-%m-%dT%H:00:00,1,1\n"))
-	        t += datetime.timedelta(hours=1)
-	    # The first key again (forgotten by now), the last one (still known).
-	    f.write("2000-01-01T00:00:00,1,1\n")
-	    f.write((t - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:00:00,1,1\n"))
-	EOF
-	run -0 --separate-stderr ped-fetch -v --no-header "$BATS_TEST_TMPDIR/in.csv"
-	assert_equal "${#lines[@]}" 219152
-	assert_stderr --partial 'duplicate keys 1 or more (1 rows), sensors 1, periods 2000-01-01T00 to 2024-12-31T05'
-}
+# --- -v (duplicates: tests/fetch_dups.bats) ---------------------------------
 
 @test "-v prints the summary" {
 	run -0 --separate-stderr ped-fetch -v "$F/bonatoc_test_stats.json"
 	assert_stderr "$(printf '%s\n' \
 	    "ped-fetch: $F/bonatoc_test_stats.json: format socrata-json" \
-	    'ped-fetch: rows read 1000, emitted 1000, skipped 0' \
-	    'ped-fetch: duplicate keys 0 (0 rows), sensors 55, periods 2019-09-29T10 to 2019-11-02T11')"
+	    'ped-fetch: summary: rows read 1000, kept 1000, duplicate hours 0 (policy first), skipped 0, sensors 55, first 2019-09-29T10, last 2019-11-02T11')"
 	run -0 --separate-stderr ped-fetch -v "$F/exploreMel_ods_counts_per_hour_50k_sample.csv.gz"
 	assert_stderr --partial 'format ods-csv'
-	assert_stderr --partial 'sensors 100, periods 2023-10-18T00 to 2025-10-17T03'
+	assert_stderr --partial 'sensors 100, first 2023-10-18T00, last 2025-10-17T03'
 }
 
 # --- bad input: exit 65 with SOURCE:LINE ------------------------------------
@@ -488,12 +449,12 @@ periods() {
 
 @test "an unknown header (a real sensor-locations file) is exit 65" {
 	run -65 --separate-stderr ped-fetch "$F/tomjp90_sensor_locations_h57g-5234_soda.csv"
-	assert_stderr "ped-fetch: $F/tomjp90_sensor_locations_h57g-5234_soda.csv:1: unknown header \"sensor_id,sensor_description,...\" (see FORMATS in ped-fetch(1))"
+	assert_stderr "ped-fetch: $F/tomjp90_sensor_locations_h57g-5234_soda.csv:1: unknown header \"sensor_id,sensor_description,sensor_name,installation_date,statu\"... (see FORMATS in ped-fetch(1))"
 }
 
 @test "a forced format the header does not match is exit 65" {
 	run -65 --separate-stderr ped-fetch --format ods "$F/soda.csv"
-	assert_stderr "ped-fetch: $F/soda.csv:1: header has no sensing_date column for format ods"
+	assert_stderr "ped-fetch: $F/soda.csv:1: no sensing_date column (Sensing_Date) for format ods"
 	run -65 --separate-stderr ped-fetch --format json "$F/soda.csv"
 	assert_stderr "ped-fetch: $F/soda.csv:1: expected an object"
 }
@@ -561,12 +522,13 @@ periods() {
 	run -0 --separate-stderr ped-fetch --skip-bad "$BATS_TEST_TMPDIR/in.csv"
 	assert_output "$(tsv 'period|sensor_id|sensor_name|count' '2019-11-01T17|8|A|8')"
 	assert_equal "$(grep -c 'skipped: ' <<<"$stderr")" 5
-	assert_stderr --partial "in.csv:2: bad count \"x1\", skipped: 1,2019-11-01T17:00:00.000,2019,November,1,Friday,17,1,\"N,1\",x1"
+	# The row as read, through quote() as all data in messages.
+	assert_stderr --partial 'in.csv:2: bad count "x1", skipped: "1,2019-11-01T17:00:00.000,2019,November,1,Friday,17,1,\"N,1\",x1"'
 	assert_stderr --partial "in.csv:7: bad count \"x5\", skipped: "
 	[[ $stderr != *x6* ]]
 	assert_stderr --partial "ped-fetch: $BATS_TEST_TMPDIR/in.csv: skipped 7 bad rows"
 	run -0 --separate-stderr ped-fetch -v --skip-bad "$BATS_TEST_TMPDIR/in.csv"
-	assert_stderr --partial 'rows read 8, emitted 1, skipped 7'
+	assert_stderr --partial 'rows read 8, kept 1, duplicate hours 0 (policy first), skipped 7,'
 	run -0 --separate-stderr ped-fetch -q --skip-bad "$BATS_TEST_TMPDIR/in.csv"
 	assert_equal "$stderr" ''
 }
@@ -577,5 +539,5 @@ periods() {
 	    > "$BATS_TEST_TMPDIR/in.json"
 	run -0 --separate-stderr ped-fetch --skip-bad --no-header "$BATS_TEST_TMPDIR/in.json"
 	assert_output $'2019-11-01T17\t2\t\t2'
-	assert_stderr --partial 'in.json:1: bad count "x", skipped: {"date_time":"2019-11-01T17:00:00","sensor_id":"1","hourly_counts":"x"}'
+	assert_stderr --partial 'in.json:1: bad count "x", skipped: "{\"date_time\":\"2019-11-01T17:00:00\",\"sensor_id\":\"1\",\"hourly_count"...'
 }

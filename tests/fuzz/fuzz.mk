@@ -12,3 +12,11 @@ fuzz_s3xml_SRC = tools/s3put/s3err.c tools/s3put/etag.c
 fuzz_s3xml_LDLIBS = -lcrypto
 fuzz_awsconfig_SRC = tools/s3put/creds.c
 fuzz_awsconfig_LDLIBS = -lcurl -lcjson
+# ped-fetch's parsers (fuzz_timeparse checks against tz_melbourne.h,
+# written by gen_tz_melbourne.py from the tz database).
+fuzz_timeparse_SRC = tools/fetch/timeparse.c
+fuzz_json_SRC = tools/fetch/json.c
+fuzz_json_LDLIBS = -lcjson
+fuzz_schema_SRC = tools/fetch/schema.c tools/fetch/timeparse.c tests/fuzz/dups_small.c
+# dups_small.c includes dups.c: its replay object follows it.
+-include $(BUILD)/tests/fuzz/dups_small.d

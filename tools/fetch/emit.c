@@ -1,9 +1,8 @@
 /*
  * The normalised TSV (common/tsv.h) and what -v says about it.
  *
- * Every record is written, in input order. Duplicate (period,
- * sensor_id) keys are counted, not dropped: ped-agg sums them, and the
- * count tells the user that it did (DATASET.md 5.3).
+ * Records go through the duplicate policy (dups.c), which writes one
+ * row per (hour, sensor_id) key; the statistics are of the rows written.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 
 #include "err.h"
 #include "fetch.h"
+#include "htab.h"
 #include "output.h"
 #include "tsv.h"
 #include "xalloc.h"
@@ -26,9 +26,11 @@
 struct emitter {
 	char			 out[OUT_SIZE];
 	size_t			 outlen;
-	struct keyset		*keys;
-	struct keyset		*sensors;	/* ids of a pseudo-hour */
-	unsigned long long	 rows, dup_rows, dup_keys, nsensors;
+	struct dups		*dups;
+	enum dup_policy		 policy;
+	uint64_t		 smallids[8];	/* sensor ids below 512 */
+	struct htab		 bigids;	/* the others */
+	unsigned long long	 rows, nsensors;
 	struct period		 first, last;
 	uint64_t		 first_at, last_at;
 	/* The previous row's period, formatted. */
@@ -37,13 +39,16 @@ struct emitter {
 	size_t			 prevlen;
 };
 
+static dup_write_fn put_row;
+
 struct emitter *
-emit_new(int header)
+emit_new(int header, enum dup_policy policy)
 {
 	struct emitter *e = xcalloc(1, sizeof(*e));
 
-	e->keys = keyset_new();
-	e->sensors = keyset_new();
+	e->policy = policy;
+	e->dups = dups_new(policy, put_row, e);
+	htab_init(&e->bigids);
 	if (header)
 		puts(TSV_HEADER);
 	return e;
@@ -70,27 +75,36 @@ emit_free(struct emitter *e)
 	if (e == NULL)
 		return;
 	flush_out(e);
-	keyset_free(e->keys);
-	keyset_free(e->sensors);
+	dups_free(e->dups);
+	htab_free(&e->bigids);
 	free(e);
 }
 
-/* Appends v in decimal. */
+/* Appends v in decimal, two digits a division. */
 static char *
 put_u64(char *p, uint64_t v)
 {
-	uint64_t t = v;
-	char *end;
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	char buf[20], *q = buf + sizeof(buf);
+	size_t n;
 
-	do
-		p++;
-	while ((t /= 10) != 0);
-	end = p;
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return end;
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * v, 2);
+	} else
+		*--q = (char)('0' + v);
+	n = (size_t)(buf + sizeof(buf) - q);
+	memcpy(p, q, n);
+	return p + n;
 }
 
 /*
@@ -101,9 +115,28 @@ put_u64(char *p, uint64_t v)
 static char *
 copy_plain(char *dst, const char *s, size_t len)
 {
+	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+	uint64_t w, b;
 	size_t i;
 
-	for (i = 0; i < len; i++) {
+	/* Eight bytes at a time: any below 14, or a backslash? */
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		b = w ^ (ones * '\\');
+		if ((((w - ones * 14) & ~w) | ((b - ones) & ~b)) & highs)
+			break;
+		memcpy(dst + i, &w, 8);
+	}
+	/* The last 0..7 bytes: the last eight again, when there are. */
+	if (i < len && len >= 8 && i + 8 > len) {
+		memcpy(&w, s + len - 8, 8);
+		b = w ^ (ones * '\\');
+		if (!((((w - ones * 14) & ~w) | ((b - ones) & ~b)) & highs)) {
+			memcpy(dst + len - 8, &w, 8);
+			return dst + len;
+		}
+	}
+	for (; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c < 14 || c == '\\')
@@ -114,56 +147,78 @@ copy_plain(char *dst, const char *s, size_t len)
 }
 
 static void
-count_keys(struct emitter *e, const struct record *r, uint64_t at)
+count_row(struct emitter *e, const struct period *p, uint64_t sensor,
+    uint64_t at)
 {
-	if (!keyset_add(e->keys, at, r->sensor_id)) {
-		e->dup_rows++;
-		e->dup_keys += keyset_mark_dup(e->keys, at, r->sensor_id);
+	int isnew;
+
+	if (sensor < 512) {
+		if (!(e->smallids[sensor / 64] & 1ull << (sensor % 64))) {
+			e->smallids[sensor / 64] |= 1ull << (sensor % 64);
+			e->nsensors++;
+		}
+	} else {
+		htab_put(&e->bigids, &sensor, sizeof(sensor), &isnew);
+		e->nsensors += (unsigned long long)isnew;
 	}
-	e->nsensors += keyset_add(e->sensors, 1, r->sensor_id);
 	if (e->rows == 0 || at < e->first_at) {
 		e->first_at = at;
-		e->first = r->period;
+		e->first = *p;
 	}
 	if (e->rows == 0 || at > e->last_at) {
 		e->last_at = at;
-		e->last = r->period;
+		e->last = *p;
 	}
+	e->rows++;
 }
 
-void
-emit_record(struct emitter *e, const struct record *r)
+/* Writes one row (the duplicate policy's dup_write_fn). */
+static void
+put_row(void *ctx, const struct period *period, uint64_t sensor,
+    const char *name, size_t name_len, uint64_t count)
 {
-	uint64_t at = period_instant(&r->period);
+	struct emitter *e = ctx;
+	uint64_t at = period_instant(period);
 	char *p, *q;
 
-	count_keys(e, r, at);
-	e->rows++;
-	if (e->outlen + ROW_MAX + r->name_len > OUT_SIZE)
+	count_row(e, period, sensor, at);
+	if (e->outlen + ROW_MAX + name_len > OUT_SIZE)
 		flush_out(e);
 	p = e->out + e->outlen;
 	/* Rows come in runs of one period: format it once a run. */
 	if (at != e->prev_at) {
-		e->prevlen = period_format(&r->period, e->prev);
+		e->prevlen = period_format(period, e->prev);
 		e->prev_at = at;
 	}
 	memcpy(p, e->prev, PERIOD_BUFSZ);
 	p += e->prevlen;
 	*p++ = '\t';
-	p = put_u64(p, r->sensor_id);
+	p = put_u64(p, sensor);
 	*p++ = '\t';
-	if (r->name_len > OUT_SIZE - ROW_MAX ||
-	    (q = copy_plain(p, r->name, r->name_len)) == NULL) {
+	if (name_len > OUT_SIZE - ROW_MAX ||
+	    (q = copy_plain(p, name, name_len)) == NULL) {
 		e->outlen = (size_t)(p - e->out);
 		flush_out(e);
-		tsv_put_escaped(stdout, r->name, r->name_len);
+		tsv_put_escaped(stdout, name, name_len);
 		p = e->out;
 	} else
 		p = q;
 	*p++ = '\t';
-	p = put_u64(p, r->count);
+	p = put_u64(p, count);
 	*p++ = '\n';
 	e->outlen = (size_t)(p - e->out);
+}
+
+int
+emit_record(struct emitter *e, const struct record *r, char *why)
+{
+	return dups_add(e->dups, r, why);
+}
+
+void
+emit_finish(struct emitter *e)
+{
+	dups_finish(e->dups);
 }
 
 unsigned long long
@@ -172,16 +227,52 @@ emit_rows(const struct emitter *e)
 	return e->rows;
 }
 
-unsigned long long
-emit_dup_rows(const struct emitter *e)
+/*
+ * "243 hours had 2 or 3 conflicting rows (kept the first; e.g.
+ * 2023-09-01T00 location 1: 74, 42)".
+ */
+void
+emit_warn_dups(const struct emitter *e)
 {
-	return e->dup_rows;
-}
+	static const char *const kept[] = {
+		[DUP_FIRST] = "kept the first", [DUP_LAST] = "kept the last",
+		[DUP_MAX] = "kept the largest", [DUP_SUM] = "summed them",
+		[DUP_ERROR] = "",
+	};
+	char hour[PERIOD_BUFSZ], rows[48], ex[160];
+	const uint64_t *counts;
+	struct period p;
+	uint64_t sensor;
+	unsigned min, max, n, i;
+	size_t o;
 
-unsigned long long
-emit_dup_keys(const struct emitter *e)
-{
-	return e->dup_keys;
+	if (dups_unchecked(e->dups) > 0)
+		warn_msg("%llu rows came more than a week out of time order "
+		    "for hours no longer remembered: not checked for "
+		    "duplicates", dups_unchecked(e->dups));
+	if (dups_conflicts(e->dups) == 0)
+		return;
+	dups_rows_range(e->dups, &min, &max);
+	if (min == max)
+		snprintf(rows, sizeof(rows), "%u", min);
+	else
+		snprintf(rows, sizeof(rows), max == min + 1 ? "%u or %u" :
+		    "%u to %u", min, max);
+	ex[0] = '\0';
+	if (dups_example(e->dups, &p, &sensor, &counts, &n)) {
+		period_format(&p, hour);
+		o = (size_t)snprintf(ex, sizeof(ex), "; e.g. %s location "
+		    "%llu:", hour, (unsigned long long)sensor);
+		for (i = 0; i < n && i < 4 && o < sizeof(ex); i++)
+			o += (size_t)snprintf(ex + o, sizeof(ex) - o, "%s %llu",
+			    i > 0 ? "," : "", (unsigned long long)counts[i]);
+		if (n > 4 && o < sizeof(ex))
+			snprintf(ex + o, sizeof(ex) - o, ", ...");
+	}
+	fflush(stdout);
+	warn_msg("%llu hour%s had %s conflicting rows (%s%s)",
+	    dups_conflicts(e->dups), dups_conflicts(e->dups) == 1 ? "" : "s",
+	    rows, kept[e->policy], ex);
 }
 
 void
@@ -196,10 +287,9 @@ emit_summary(const struct emitter *e, unsigned long long read,
 	}
 	/* Keep the summary after any output still buffered. */
 	fflush(stdout);
-	fprintf(stderr, "%s: rows read %llu, emitted %llu, skipped %llu\n",
-	    get_progname(), read, e->rows, skipped);
-	fprintf(stderr, "%s: duplicate keys %llu%s (%llu rows), sensors %llu, "
-	    "periods %s to %s\n", get_progname(), e->dup_keys,
-	    keyset_forgot(e->keys) ? " or more" : "", e->dup_rows,
+	fprintf(stderr, "%s: summary: rows read %llu, kept %llu, duplicate "
+	    "hours %llu (policy %s), skipped %llu, sensors %llu, first %s, "
+	    "last %s\n", get_progname(), read, e->rows,
+	    dups_conflicts(e->dups), dup_policy_name(e->policy), skipped,
 	    e->nsensors, first, last);
 }

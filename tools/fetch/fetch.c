@@ -18,6 +18,7 @@
 #include "num.h"
 #include "output.h"
 #include "progress.h"
+#include "quote.h"
 #include "soda.h"
 #include "source.h"
 #include "usage.h"
@@ -32,10 +33,10 @@ struct fetch {
 	enum schema		 schema;
 	enum container		 container;
 	int			 skip_bad;
+	enum dup_policy		 dup_policy;
 	struct source		*src;
 	struct emitter		*em;
 	unsigned long long	 read, skipped;
-	char			 numbuf[NCOLS][32];	/* numbers */
 	/* --since/--until as day keys (period_instant), 0 when unset. */
 	const char		*since, *until;
 	uint64_t		 since_at, until_at;
@@ -61,7 +62,7 @@ struct fetch {
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_SODA, OPT_PAGE_SIZE, OPT_JOBS,
 	OPT_WHERE, OPT_ODS, OPT_LOCATIONS, OPT_MEMBER, OPT_HISTORY,
-	OPT_ARCHIVE_URL, OPT_ODS_URL, OPT_CACHE, OPT_NO_CACHE
+	OPT_ARCHIVE_URL, OPT_ODS_URL, OPT_CACHE, OPT_NO_CACHE, OPT_DUPLICATES
 };
 
 static void	 parse_options(struct fetch *, int, char *[], int *);
@@ -74,7 +75,7 @@ static void	 run_csv(struct fetch *);
 static void	 run_json(struct fetch *);
 static int	 convert(struct fetch *, const struct row *, char *);
 static void	 bad_row(struct fetch *, unsigned long, const char *,
-		    const char *);
+		    const char *, size_t);
 static noreturn void data_error(struct fetch *, unsigned long,
 		    const char *);
 static void	 finish(struct fetch *);
@@ -85,6 +86,7 @@ static const struct option longopts[] = {
 	{ "cache",		required_argument,	NULL, OPT_CACHE },
 	{ "cacert",		required_argument,	NULL, 'C' },
 	{ "connect-timeout",	required_argument,	NULL, 'T' },
+	{ "duplicates",		required_argument,	NULL, OPT_DUPLICATES },
 	{ "format",		required_argument,	NULL, 'F' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "history",		no_argument,		NULL, OPT_HISTORY },
@@ -129,6 +131,7 @@ main(int argc, char *argv[])
 		open_input(f, argv[optind]);
 		read_source(f);
 	}
+	emit_finish(f->em);
 	emit_flush(f->em);
 	finish(f);
 	emit_free(f->em);
@@ -155,7 +158,8 @@ parse_options(struct fetch *f, int argc, char *argv[], int *header)
 			if (schema_from_name(optarg, &f->schema,
 			    &f->container) != 0)
 				die(EXIT_USAGE,
-				    "--format: unknown format \"%s\"", optarg);
+				    "--format: unknown format %s",
+				    quote_str(optarg));
 			break;
 		case 'H':
 			*header = 0;
@@ -234,6 +238,12 @@ parse_options(struct fetch *f, int argc, char *argv[], int *header)
 		case OPT_NO_CACHE:
 			f->no_cache = 1;
 			break;
+		case OPT_DUPLICATES:
+			if (dup_policy_from_name(optarg, &f->dup_policy) != 0)
+				die(EXIT_USAGE, "--duplicates: unknown policy "
+				    "%s (first, last, max, sum or error)",
+				    quote_str(optarg));
+			break;
 		default:
 			usage(EXIT_USAGE);
 		}
@@ -268,7 +278,7 @@ date_option(const char *opt, const char *arg)
 
 	if (period_parse(arg, strlen(arg), &p) != 0 ||
 	    p.kind != PERIOD_DAY)
-		die(EXIT_USAGE, "%s: invalid date \"%s\"", opt, arg);
+		die(EXIT_USAGE, "%s: invalid date %s", opt, quote_str(arg));
 	return period_instant(&p);
 }
 
@@ -310,7 +320,7 @@ read_source(struct fetch *f)
 		die(EXIT_DATA, "%s: empty input", f->src->name);
 	progress_start(f->src, &f->o);
 	if (f->em == NULL)	/* not before the first source answered */
-		f->em = emit_new(f->header);
+		f->em = emit_new(f->header, f->dup_policy);
 	f->schema = f->want_schema;
 	f->container = f->want_container != CONTAINER_AUTO ?
 	    f->want_container : container;
@@ -429,8 +439,8 @@ input_read(void *ctx, void *buf, size_t n)
 	return f->src->read(f->src, buf, n);
 }
 
-/* Quotes a CSV row back, as far as VERBATIM_MAX bytes. */
-static void
+/* Writes a CSV row back, as far as VERBATIM_MAX bytes; the length. */
+static size_t
 csv_verbatim(const struct csv_field *fl, size_t n, char delim, char *out)
 {
 	size_t i, j, o = 0;
@@ -453,8 +463,7 @@ csv_verbatim(const struct csv_field *fl, size_t n, char delim, char *out)
 			out[o++] = '"';
 	}
 	out[o] = '\0';
-	if (o >= VERBATIM_MAX)
-		memcpy(out + o, "...", 4);
+	return o;
 }
 
 static void
@@ -482,7 +491,7 @@ run_csv(struct fetch *f)
 	struct schema_map m;
 	struct csv_field *fl;
 	struct row row;
-	size_t n;
+	size_t n, len;
 	char why[WHY_SIZE], text[VERBATIM_MAX + 8];
 	int c, rc;
 
@@ -492,9 +501,9 @@ run_csv(struct fetch *f)
 		if (n != m.width) {
 			snprintf(why, sizeof(why), "expected %zu fields, "
 			    "found %zu", m.width, n);
-			csv_verbatim(fl, n, csv_reader_delim(r), text);
+			len = csv_verbatim(fl, n, csv_reader_delim(r), text);
 			f->read++;
-			bad_row(f, row.line, why, text);
+			bad_row(f, row.line, why, text, len);
 			continue;
 		}
 		for (c = 0; c < NCOLS; c++) {
@@ -502,8 +511,8 @@ run_csv(struct fetch *f)
 			row.f[c].len = m.col[c] >= 0 ? fl[m.col[c]].len : 0;
 		}
 		if (convert(f, &row, why) != 0) {
-			csv_verbatim(fl, n, csv_reader_delim(r), text);
-			bad_row(f, row.line, why, text);
+			len = csv_verbatim(fl, n, csv_reader_delim(r), text);
+			bad_row(f, row.line, why, text, len);
 		}
 	}
 	if (rc < 0)
@@ -511,20 +520,16 @@ run_csv(struct fetch *f)
 	csv_reader_free(r);
 }
 
-/* Takes a JSON value as text: strings, and numbers (ODS exports). */
+/*
+ * Takes a JSON value as text: strings, and numbers, which json.c hands
+ * over as strings of their own digits (ODS exports write counts so).
+ */
 static int
-json_field(struct fetch *f, const cJSON *v, int c, struct csv_field *out)
+json_field(const cJSON *v, struct csv_field *out)
 {
-	int len;
-
 	if (cJSON_IsString(v)) {
 		out->s = v->valuestring;
 		out->len = strlen(v->valuestring);
-	} else if (cJSON_IsNumber(v)) {
-		len = snprintf(f->numbuf[c], sizeof(f->numbuf[c]), "%.17g",
-		    v->valuedouble);
-		out->s = f->numbuf[c];
-		out->len = (size_t)len;
 	} else if (!cJSON_IsNull(v))
 		return -1;
 	return 0;
@@ -542,9 +547,9 @@ json_row(struct fetch *f, const cJSON *obj, struct row *row, char *why)
 		c = schema_column(f->schema, v->string, strlen(v->string));
 		if (c < 0 || row->f[c].s != NULL)
 			continue;
-		if (json_field(f, v, c, &row->f[c]) != 0) {
-			snprintf(why, WHY_SIZE, "bad value for \"%.64s\"",
-			    v->string);
+		if (json_field(v, &row->f[c]) != 0) {
+			snprintf(why, WHY_SIZE, "bad value for %s",
+			    quote_str(v->string));
 			return -1;
 		}
 	}
@@ -574,7 +579,7 @@ json_schema(struct fetch *f, const cJSON *obj, unsigned long line)
 	f->schema = m.schema;
 }
 
-static void
+static size_t
 json_verbatim(const cJSON *obj, char *out)
 {
 	char *s = cJSON_PrintUnformatted(obj);
@@ -584,9 +589,8 @@ json_verbatim(const cJSON *obj, char *out)
 		len = VERBATIM_MAX;
 	memcpy(out, s ? s : "", len);
 	out[len] = '\0';
-	if (len == VERBATIM_MAX)
-		memcpy(out + len, "...", 4);
 	free(s);
+	return len;
 }
 
 static void
@@ -594,6 +598,7 @@ run_json(struct fetch *f)
 {
 	struct json_reader *j = json_reader_new(input_read, f);
 	struct row row;
+	size_t len;
 	cJSON *obj;
 	char why[WHY_SIZE], text[VERBATIM_MAX + 8];
 	int rc, first = 1;
@@ -605,11 +610,11 @@ run_json(struct fetch *f)
 		first = 0;
 		if (json_row(f, obj, &row, why) != 0) {
 			f->read++;
-			json_verbatim(obj, text);
-			bad_row(f, row.line, why, text);
+			len = json_verbatim(obj, text);
+			bad_row(f, row.line, why, text, len);
 		} else if (convert(f, &row, why) != 0) {
-			json_verbatim(obj, text);
-			bad_row(f, row.line, why, text);
+			len = json_verbatim(obj, text);
+			bad_row(f, row.line, why, text, len);
 		}
 		cJSON_Delete(obj);
 	}
@@ -655,21 +660,22 @@ convert(struct fetch *f, const struct row *row, char *why)
 		rec.name_len = len;
 		f->renamed++;
 	}
-	emit_record(f->em, &rec);
+	if (emit_record(f->em, &rec, why) != 0)
+		data_error(f, row->line, why);
 	progress_tick(f->read);
 	return 0;
 }
 
 static void
 bad_row(struct fetch *f, unsigned long line, const char *why,
-    const char *text)
+    const char *text, size_t len)
 {
 	if (!f->skip_bad)
 		data_error(f, line, why);
 	if (++f->skipped <= SHOWN_BAD && !f->o.quiet) {
 		progress_end();		/* a later tick draws it again */
 		warn_msg("%s:%lu: %s, skipped: %s", f->src->name, line, why,
-		    text);
+		    quote(text, len));
 	}
 }
 
@@ -686,10 +692,8 @@ data_error(struct fetch *f, unsigned long line, const char *why)
 static void
 finish(struct fetch *f)
 {
-	if (!f->o.quiet && emit_dup_rows(f->em) > 0)
-		warn_msg("%s: %llu duplicate (period, sensor_id) keys in %llu "
-		    "rows, all emitted", f->src->name, emit_dup_keys(f->em),
-		    emit_dup_rows(f->em) + emit_dup_keys(f->em));
+	if (!f->o.quiet)
+		emit_warn_dups(f->em);
 	if (!f->o.quiet && f->skipped > 0)
 		warn_msg("%s: skipped %llu bad rows", f->src->name,
 		    f->skipped);
@@ -697,7 +701,6 @@ finish(struct fetch *f)
 		warn_msg("%s: format %s-%s", f->src->name,
 		    schema_name(f->schema),
 		    f->container == CONTAINER_JSON ? "json" : "csv");
-		emit_summary(f->em, f->read, f->skipped);
 		if (f->since_at || f->until_at)
 			warn_msg("%s: %llu rows outside --since/--until",
 			    f->src->name, f->filtered);
@@ -706,6 +709,8 @@ finish(struct fetch *f)
 			    "sensor ids without a location kept their name",
 			    f->locations_spec, locations_count(f->loc),
 			    f->renamed, locations_unknown(f->loc));
+		/* Last: ped-pipeline ends with this line. */
+		emit_summary(f->em, f->read, f->skipped);
 	}
 }
 
@@ -713,8 +718,8 @@ static void
 usage(int status)
 {
 	usage_exit(status,
-	    "usage: ped-fetch [--format F] [--skip-bad] [-q] [-v] "
-	    "[--progress] [--cacert FILE]\n"
+	    "usage: ped-fetch [--format F] [--skip-bad] [--duplicates POLICY] "
+	    "[-q] [-v] [--progress] [--cacert FILE]\n"
 	    "                 [--connect-timeout SECS] [--max-time SECS] "
 	    "[--retries N] [--no-header]\n"
 	    "                 [--since DATE] [--until DATE] "
@@ -728,6 +733,8 @@ usage(int status)
 	    "SOURCE is a file, - (stdin, the default) or an http(s):// URL.\n"
 	    "      --format F            force the schema: socrata, ods2023, ods\n"
 	    "      --skip-bad            skip rows that cannot be converted (warn)\n"
+	    "      --duplicates POLICY   one row per hour and sensor: first (default),\n"
+	    "                            last, max, sum or error\n"
 	    "  -q                        no warnings or progress, errors only\n"
 	    "  -v                        print a summary of the rows on stderr\n"
 	    "      --progress            show progress even when stderr is no terminal\n"

@@ -96,16 +96,55 @@ unsigned long	 json_reader_line(const struct json_reader *j);
 const char	*json_reader_error(const struct json_reader *j);
 void		 json_reader_free(struct json_reader *j);
 
+/* dups.c: one row per (hour, sensor_id) key (--duplicates). */
+enum dup_policy {
+	DUP_FIRST,		/* the first row in input order */
+	DUP_LAST,
+	DUP_MAX,
+	DUP_SUM,
+	DUP_ERROR		/* a repeated key is bad data */
+};
+/* Writes one kept row. */
+typedef void	 dup_write_fn(void *ctx, const struct period *p,
+		    uint64_t sensor, const char *name, size_t len,
+		    uint64_t count);
+struct dups;
+int		 dup_policy_from_name(const char *s, enum dup_policy *p);
+const char	*dup_policy_name(enum dup_policy p);
+struct dups	*dups_new(enum dup_policy policy, dup_write_fn *write,
+		    void *ctx);
+/* Takes a row: 0, or -1 with the reason in why (exit 65). */
+int		 dups_add(struct dups *d, const struct record *r, char *why);
+/* Writes the rows still held; call once, at the end of the input. */
+void		 dups_finish(struct dups *d);
+/* Keys with conflicting rows; rows dropped (exact or conflicting). */
+unsigned long long dups_conflicts(const struct dups *d);
+unsigned long long dups_dropped(const struct dups *d);
+void		 dups_rows_range(const struct dups *d, unsigned *min,
+		    unsigned *max);
+int		 dups_example(const struct dups *d, struct period *p,
+		    uint64_t *sensor, const uint64_t **counts, unsigned *n);
+/*
+ * Rows of hours far behind the latest after the record of written
+ * hours was cleared (a bound hit): they may repeat a written key.
+ */
+unsigned long long dups_unchecked(const struct dups *d);
+void		 dups_free(struct dups *d);
+
 /* emit.c: the normalised TSV and the statistics -v reports. */
 struct emitter;
-struct emitter	*emit_new(int header);
-void		 emit_record(struct emitter *e, const struct record *r);
+struct emitter	*emit_new(int header, enum dup_policy policy);
+/* Takes a record: 0, or -1 with the reason in why (a duplicate). */
+int		 emit_record(struct emitter *e, const struct record *r,
+		    char *why);
 /* Hands the buffered rows to stdout (before an error message). */
 void		 emit_flush(struct emitter *e);
+/* Writes the rows the duplicate policy still holds. */
+void		 emit_finish(struct emitter *e);
 unsigned long long emit_rows(const struct emitter *e);
-unsigned long long emit_dup_rows(const struct emitter *e);
-unsigned long long emit_dup_keys(const struct emitter *e);
-/* "rows read ..." lines on stderr. */
+/* The warning about conflicting rows, when there were some. */
+void		 emit_warn_dups(const struct emitter *e);
+/* The one "summary: rows read ..." line on stderr. */
 void		 emit_summary(const struct emitter *e,
 		    unsigned long long read, unsigned long long skipped);
 void		 emit_free(struct emitter *e);
@@ -137,18 +176,5 @@ const char	*locations_name(struct locations *l, uint64_t id, size_t *len);
 unsigned long long locations_unknown(const struct locations *l);
 size_t		 locations_count(const struct locations *l);
 void		 locations_free(struct locations *l);
-
-/* keyset.c: which (hour, sensor) keys were seen, memory bounded. */
-struct keyset;
-struct keyset	*keyset_new(void);
-/* 1 when new, 0 when seen before. */
-int		 keyset_add(struct keyset *k, uint64_t hour,
-		    uint64_t sensor);
-/* 1 when the key's first repeat: counts distinct duplicate keys. */
-int		 keyset_mark_dup(struct keyset *k, uint64_t hour,
-		    uint64_t sensor);
-/* Nonzero when a bound was hit and older keys were forgotten. */
-int		 keyset_forgot(const struct keyset *k);
-void		 keyset_free(struct keyset *k);
 
 #endif

@@ -6,12 +6,20 @@
  * strings and escapes), and only that object goes to cJSON. Memory is
  * bounded by the largest object. Accepted: an array of objects, or a
  * stream of objects (JSON lines).
+ *
+ * cJSON reads numbers through a double (9007199254740993 would become
+ * ...992) and ends strings at a \u0000, so the object's text is first
+ * rewritten: every number becomes a string of its own digits (callers
+ * parse it exactly), and \u0000 becomes the bytes C0 80, which no
+ * valid UTF-8 holds (the row check rejects it). An object with a
+ * repeated key is an error: which value is meant is unknowable.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fetch.h"
+#include "quote.h"
 #include "xalloc.h"
 
 #define JSON_CHUNK	65536
@@ -35,10 +43,12 @@ struct json_reader {
 	int		 eof;
 	char		*obj;		/* the object collected */
 	size_t		 objlen, objcap;
+	char		*text;		/* obj rewritten for cJSON */
+	size_t		 textcap;
 	enum jstate	 state;
 	unsigned long	 line;		/* line of buf[pos] */
 	unsigned long	 objline;
-	char		 err[80];
+	char		 err[160];
 };
 
 struct json_reader *
@@ -60,6 +70,7 @@ json_reader_free(struct json_reader *j)
 		return;
 	free(j->buf);
 	free(j->obj);
+	free(j->text);
 	free(j);
 }
 
@@ -99,6 +110,25 @@ fill(struct json_reader *j)
 	return j->len > 0;
 }
 
+/* Makes n bytes from buf[pos] available if the input has them. */
+static void
+fill_n(struct json_reader *j, size_t n)
+{
+	size_t r;
+
+	if (j->len - j->pos >= n || j->eof)
+		return;
+	memmove(j->buf, j->buf + j->pos, j->len - j->pos);
+	j->len -= j->pos;
+	j->pos = 0;
+	while (j->len < n && !j->eof) {
+		r = j->rd(j->ctx, j->buf + j->len, JSON_CHUNK - j->len);
+		if (r == 0)
+			j->eof = 1;
+		j->len += r;
+	}
+}
+
 /* The next byte that is not white space (not consumed), or -1 at end. */
 static int
 peek_token(struct json_reader *j)
@@ -111,7 +141,9 @@ peek_token(struct json_reader *j)
 		if (ch == '\n')
 			j->line++;
 		else if (ch != ' ' && ch != '\t' && ch != '\r') {
-			/* A BOM may open the document. */
+			/* A BOM may open the document (in any reads). */
+			if (j->state == J_START && ch == bom[0])
+				fill_n(j, 3);
 			if (j->state == J_START && ch == bom[0] &&
 			    j->len - j->pos >= 3 &&
 			    memcmp(j->buf + j->pos, bom, 3) == 0) {
@@ -178,18 +210,134 @@ collect(struct json_reader *j)
 	return fail(j, "unterminated object");
 }
 
+/* The length of the JSON number at s[0..n), or 0 when there is none. */
+static size_t
+number_len(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			continue;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			continue;
+		if (i == d)
+			return 0;
+	}
+	return i;
+}
+
+/*
+ * Rewrites obj[0..objlen) into text for cJSON: numbers quoted, \u0000
+ * as C0 80 (see the top). Anything malformed is copied as it is, for
+ * cJSON to reject, but for numbers cJSON is lax about ("1.", "01",
+ * "1e"). Returns the length, or (size_t)-1 for such a number.
+ */
+static size_t
+rewrite(struct json_reader *j)
+{
+	const char *s = j->obj;
+	size_t n = j->objlen, i = 0, o = 0, k;
+	int instr = 0;
+
+	/* At most two quotes per byte ("0" for each 0 of 000) are added. */
+	if (j->textcap < 3 * n + 1) {
+		j->textcap = 3 * n + 1;
+		j->text = xreallocarray(j->text, j->textcap, 1);
+	}
+	while (i < n) {
+		char ch = s[i];
+
+		if (instr) {
+			if (ch == '\\' && i + 5 < n &&
+			    memcmp(s + i + 1, "u0000", 5) == 0) {
+				j->text[o++] = (char)0xc0;
+				j->text[o++] = (char)0x80;
+				i += 6;
+				continue;
+			}
+			if (ch == '\\' && i + 1 < n) {
+				j->text[o++] = s[i++];
+			} else if (ch == '"')
+				instr = 0;
+			j->text[o++] = s[i++];
+			continue;
+		}
+		if (ch == '"')
+			instr = 1;
+		else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+			/* cJSON would take "1." or "01": not JSON. */
+			k = number_len(s + i, n - i);
+			if (k == 0 || (i + k < n && strchr("0123456789+-.eE",
+			    s[i + k]) != NULL && s[i + k] != '\0'))
+				return (size_t)-1;
+			j->text[o++] = '"';
+			memcpy(j->text + o, s + i, k);
+			o += k;
+			j->text[o++] = '"';
+			i += k;
+			continue;
+		}
+		j->text[o++] = s[i++];
+	}
+	return o;
+}
+
+/* A key that appears twice in obj; NULL when there is none. */
+static const char *
+repeated_key(const cJSON *obj)
+{
+	const cJSON *a, *b;
+
+	for (a = obj->child; a != NULL; a = a->next)
+		for (b = a->next; b != NULL; b = b->next)
+			if (strcmp(a->string, b->string) == 0)
+				return a->string;
+	return NULL;
+}
+
 static int
 parse_object(struct json_reader *j, cJSON **obj)
 {
 	unsigned long line = j->line;
+	const char *key;
+	size_t len;
 
 	if (collect(j) != 0)
 		return -1;
-	*obj = cJSON_ParseWithLength(j->obj, j->objlen);
+	len = rewrite(j);
+	*obj = len == (size_t)-1 ? NULL :
+	    cJSON_ParseWithLength(j->text, len);
 	if (*obj == NULL || !cJSON_IsObject(*obj)) {
 		cJSON_Delete(*obj);
+		*obj = NULL;
 		j->line = line;
 		return fail(j, "bad JSON object");
+	}
+	if ((key = repeated_key(*obj)) != NULL) {
+		snprintf(j->err, sizeof(j->err), "the key %s appears twice in "
+		    "an object", quote_str(key));
+		cJSON_Delete(*obj);
+		*obj = NULL;
+		j->objline = line;
+		j->state = J_ERROR;
+		return -1;
 	}
 	return 1;
 }

@@ -16,6 +16,7 @@
 #include "fetch.h"
 #include "htab.h"
 #include "num.h"
+#include "quote.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -64,13 +65,17 @@ add(struct loader *ld, const char *id, size_t idlen, const char *desc,
 	int isnew;
 
 	if (parse_uint(id, idlen, PED_INT_MAX, &v) != 0)
-		die_data(ld->src->name, line, "bad sensor id \"%.*s\"",
-		    (int)idlen, id);
+		die_data(ld->src->name, line, "bad sensor id %s",
+		    quote(id, idlen));
 	slot = htab_put(&l->by_id, &v, sizeof(v), &isnew);
 	if (!isnew) {
-		/* A later row of the same id wins, like a newer record. */
-		free(l->desc[slot->value]);
-		l->desc[slot->value] = xmemdup(desc, desclen);
+		/* The same again is fine; which of two is meant is not. */
+		if (strlen(l->desc[slot->value]) != desclen ||
+		    memcmp(l->desc[slot->value], desc, desclen) != 0)
+			die_data(ld->src->name, line, "sensor id %llu has two "
+			    "descriptions: %s and %s", (unsigned long long)v,
+			    quote_str(l->desc[slot->value]),
+			    quote(desc, desclen));
 		return;
 	}
 	if (l->n == l->cap) {
@@ -125,9 +130,8 @@ load_json(struct loader *ld)
 {
 	struct json_reader *j = json_reader_new(loader_read, ld->src);
 	const cJSON *v, *id, *desc;
-	char num[32];
 	cJSON *obj;
-	int rc, len;
+	int rc;
 
 	while ((rc = json_reader_next(j, &obj)) > 0) {
 		id = desc = NULL;
@@ -142,12 +146,8 @@ load_json(struct loader *ld)
 		if (id == NULL || desc == NULL || !cJSON_IsString(desc))
 			die_data(ld->src->name, json_reader_line(j),
 			    "a location without an id or a description");
-		if (cJSON_IsNumber(id)) {
-			len = snprintf(num, sizeof(num), "%.0f",
-			    id->valuedouble);
-			add(ld, num, (size_t)len, desc->valuestring,
-			    strlen(desc->valuestring), json_reader_line(j));
-		} else if (cJSON_IsString(id)) {
+		/* Numbers come as strings of their digits (json.c). */
+		if (cJSON_IsString(id)) {
 			add(ld, id->valuestring, strlen(id->valuestring),
 			    desc->valuestring, strlen(desc->valuestring),
 			    json_reader_line(j));
@@ -182,7 +182,7 @@ locations_load(const char *spec, const struct fetch_options *o)
 		load_csv(&ld);
 	source_close(ld.src);
 	if (l->n == 0)
-		die(EXIT_DATA, "%s: no sensor locations", spec);
+		die(EXIT_DATA, "%s: no sensor locations", quote_str(spec));
 	return l;
 }
 

@@ -12,6 +12,7 @@
 
 #include "fetch.h"
 #include "num.h"
+#include "quote.h"
 
 struct colname {
 	enum schema	 schema;
@@ -41,6 +42,18 @@ static const unsigned required[] = {
 	[SCHEMA_ODS2023] = 1u << COL_DATETIME | 1u << COL_ID | 1u << COL_COUNT,
 	[SCHEMA_ODS] = 1u << COL_DATE | 1u << COL_HOUR | 1u << COL_ID |
 	    1u << COL_COUNT,
+};
+
+/* How each schema's header spells a column, for messages. */
+static const char *const col_headers[][NCOLS] = {
+	[SCHEMA_SOCRATA] = { [COL_DATETIME] = "Date_Time",
+	    [COL_ID] = "Sensor_ID", [COL_NAME] = "Sensor_Name",
+	    [COL_COUNT] = "Hourly_Counts" },
+	[SCHEMA_ODS2023] = { [COL_DATETIME] = "SensingDateTime(Hour)",
+	    [COL_ID] = "LocationID", [COL_COUNT] = "Total_of_Directions" },
+	[SCHEMA_ODS] = { [COL_DATE] = "Sensing_Date", [COL_HOUR] = "HourDay",
+	    [COL_ID] = "Location_ID", [COL_NAME] = "Sensor_Name",
+	    [COL_COUNT] = "Total_of_Directions" },
 };
 
 static const char *const schema_names[] = {
@@ -123,10 +136,13 @@ schema_column(enum schema s, const char *name, size_t len)
 	return -1;
 }
 
-/* Maps the header onto schema s; returns the required columns missing. */
+/*
+ * Maps the header onto schema s; returns the required columns missing.
+ * *dup is the index of a second name of a column already mapped, or -1.
+ */
 static unsigned
 map_header(enum schema s, const struct csv_field *names, size_t n,
-    struct schema_map *m)
+    struct schema_map *m, int *dup)
 {
 	unsigned have = 0;
 	size_t i;
@@ -134,43 +150,102 @@ map_header(enum schema s, const struct csv_field *names, size_t n,
 
 	m->schema = s;
 	m->width = n;
+	*dup = -1;
 	for (c = 0; c < NCOLS; c++)
 		m->col[c] = -1;
 	for (i = 0; i < n; i++) {
 		c = schema_column(s, names[i].s, names[i].len);
-		/* The first of two equal names wins. */
-		if (c >= 0 && m->col[c] < 0) {
-			m->col[c] = (int)i;
-			have |= 1u << c;
+		if (c < 0)
+			continue;
+		if (m->col[c] >= 0) {
+			if (*dup < 0)
+				*dup = (int)i;
+			continue;
 		}
+		m->col[c] = (int)i;
+		have |= 1u << c;
 	}
 	return required[s] & ~have;
+}
+
+static unsigned
+popcount(unsigned v)
+{
+	unsigned n = 0;
+
+	for (; v != 0; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* "no count column (Hourly_Counts)" for the first column missing. */
+static int
+no_column(enum schema s, unsigned missing, int forced, char *why)
+{
+	int c;
+
+	for (c = 0; !(missing & 1u << c); c++)
+		continue;
+	snprintf(why, WHY_SIZE, "no %s column (%s)%s%s", col_labels[c],
+	    col_headers[s][c], forced ? " for format " : "",
+	    forced ? schema_names[s] : "");
+	return -1;
+}
+
+/* Two header names for one column: which one is meant is unknowable. */
+static int
+dup_column(const struct csv_field *names, const struct schema_map *m,
+    int dup, char *why)
+{
+	int c = schema_column(m->schema, names[dup].s, names[dup].len);
+
+	snprintf(why, WHY_SIZE, "the header names the %s column twice (%s "
+	    "and %s)", col_labels[c], quote(names[m->col[c]].s,
+	    names[m->col[c]].len), quote(names[dup].s, names[dup].len));
+	return -1;
 }
 
 int
 schema_detect(const struct csv_field *names, size_t n, enum schema force,
     struct schema_map *m, char *why)
 {
-	unsigned missing;
-	int s, c;
+	unsigned missing, best_missing = 0;
+	int s, best = -1, dup;
+	char line[QUOTE_MAX + 2];
+	size_t i, o = 0;
 
 	if (force != SCHEMA_AUTO) {
-		if ((missing = map_header(force, names, n, m)) == 0)
-			return 0;
-		for (c = 0; !(missing & 1u << c); c++)
-			continue;
-		snprintf(why, WHY_SIZE, "header has no %s column for format %s",
-		    col_labels[c], schema_names[force]);
-		return -1;
+		if ((missing = map_header(force, names, n, m, &dup)) != 0)
+			return no_column(force, missing, 1, why);
+		return dup >= 0 ? dup_column(names, m, dup, why) : 0;
 	}
-	for (s = SCHEMA_SOCRATA; s <= SCHEMA_ODS; s++)
-		if (map_header((enum schema)s, names, n, m) == 0)
-			return 0;
-	snprintf(why, WHY_SIZE, "unknown header \"%.*s%s%.*s%s\" (see "
-	    "FORMATS in ped-fetch(1))", n > 0 ? (int)names[0].len : 0,
-	    n > 0 ? names[0].s : "", n > 1 ? "," : "",
-	    n > 1 ? (int)names[1].len : 0, n > 1 ? names[1].s : "",
-	    n > 2 ? ",..." : "");
+	for (s = SCHEMA_SOCRATA; s <= SCHEMA_ODS; s++) {
+		if ((missing = map_header((enum schema)s, names, n, m,
+		    &dup)) == 0)
+			return dup >= 0 ? dup_column(names, m, dup, why) : 0;
+		/* The closest schema: most of its columns, fewest missing. */
+		if (popcount(required[s] & ~missing) >= 2 && (best < 0 ||
+		    popcount(required[s] & ~missing) >
+		    popcount(required[best] & ~best_missing) ||
+		    (popcount(required[s] & ~missing) ==
+		    popcount(required[best] & ~best_missing) &&
+		    popcount(missing) < popcount(best_missing)))) {
+			best = s;
+			best_missing = missing;
+		}
+	}
+	if (best >= 0)
+		return no_column((enum schema)best, best_missing, 0, why);
+	/* The header as read, as far as a message shows. */
+	for (i = 0; i < n && o < sizeof(line) - 1; i++) {
+		if (i > 0)
+			line[o++] = ',';
+		for (size_t j = 0; j < names[i].len && o < sizeof(line) - 1;
+		    j++)
+			line[o++] = names[i].s[j];
+	}
+	snprintf(why, WHY_SIZE, "unknown header %s (see FORMATS in "
+	    "ped-fetch(1))", quote(line, o));
 	return -1;
 }
 
@@ -205,8 +280,100 @@ parse_count(const char *s, size_t len, uint64_t *out)
 static int
 bad(char *why, const char *what, const struct csv_field *f)
 {
-	snprintf(why, WHY_SIZE, "bad %s \"%.*s\"", what,
-	    f->len > 64 ? 64 : (int)f->len, f->s);
+	snprintf(why, WHY_SIZE, "bad %s %s", what, quote(f->s, f->len));
+	return -1;
+}
+
+/*
+ * The length of the valid UTF-8 prefix of s (RFC 3629: no overlong
+ * forms, surrogates or code points past U+10FFFF).
+ */
+static size_t
+utf8_prefix(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, k;
+	unsigned c;
+
+	while (i < len) {
+		c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3;
+		else
+			return i;
+		if (len - i <= n)
+			return i;
+		for (k = 1; k <= n; k++)
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
+		    (c == 0xed && s[i + 1] > 0x9f) ||
+		    (c == 0xf0 && s[i + 1] < 0x90) ||
+		    (c == 0xf4 && s[i + 1] > 0x8f))
+			return i;
+		i += n + 1;
+	}
+	return i;
+}
+
+/* quote() of a name with JSON's NUL (C0 80) shown as the \\0 it was. */
+static const char *
+quote_nul(const char *s, size_t len)
+{
+	char buf[QUOTE_MAX + 1];
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o < sizeof(buf); i++) {
+		if ((unsigned char)s[i] == 0xc0 && i + 1 < len &&
+		    (unsigned char)s[i + 1] == 0x80) {
+			buf[o++] = '\0';
+			i++;
+		} else
+			buf[o++] = s[i];
+	}
+	return quote(buf, o);
+}
+
+/*
+ * A sensor name is UTF-8 text without NUL (the TSV is text). JSON's
+ * \u0000 reaches here as C0 80 (json.c), which is no UTF-8 either.
+ */
+static int
+check_name(const struct csv_field *f, char *why)
+{
+	const unsigned char *s = (const unsigned char *)f->s;
+	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+	uint64_t w, bad = 0;
+	size_t ok, i;
+
+	/* ASCII without NUL, the usual name, 8 bytes at a time. */
+	for (i = 0; i + 8 <= f->len; i += 8) {
+		memcpy(&w, s + i, 8);
+		bad |= ((w - ones) & ~w) | w;
+	}
+	for (; i < f->len; i++)
+		bad |= (uint64_t)(s[i] == 0 || s[i] >= 0x80) << 7;
+	if ((bad & highs) == 0)
+		return 0;
+	if (memchr(f->s, '\0', f->len) != NULL)
+		goto nul;
+	if ((ok = utf8_prefix(s, f->len)) == f->len)
+		return 0;
+	if (f->len - ok >= 2 && s[ok] == 0xc0 && s[ok + 1] == 0x80)
+		goto nul;
+	snprintf(why, WHY_SIZE, "sensor_name %s is not UTF-8",
+	    quote(f->s, f->len));
+	return -1;
+nul:
+	snprintf(why, WHY_SIZE, "sensor_name %s has a NUL character",
+	    quote_nul(f->s, f->len));
 	return -1;
 }
 
@@ -225,11 +392,9 @@ row_convert(enum schema s, const struct row *r, struct record *out,
 	if (s == SCHEMA_ODS) {
 		if (time_parse_date_hour(f[COL_DATE].s, f[COL_DATE].len,
 		    f[COL_HOUR].s, f[COL_HOUR].len, &out->period) != 0) {
-			snprintf(why, WHY_SIZE,
-			    "bad date \"%.*s\" hour \"%.*s\"",
-			    f[COL_DATE].len > 64 ? 64 : (int)f[COL_DATE].len,
-			    f[COL_DATE].s, f[COL_HOUR].len > 16 ? 16 :
-			    (int)f[COL_HOUR].len, f[COL_HOUR].s);
+			snprintf(why, WHY_SIZE, "bad date %s hour %s",
+			    quote(f[COL_DATE].s, f[COL_DATE].len),
+			    quote(f[COL_HOUR].s, f[COL_HOUR].len));
 			return -1;
 		}
 	} else if (time_parse_datetime(f[COL_DATETIME].s, f[COL_DATETIME].len,
@@ -240,6 +405,8 @@ row_convert(enum schema s, const struct row *r, struct record *out,
 		return bad(why, "sensor_id", &f[COL_ID]);
 	if (parse_count(f[COL_COUNT].s, f[COL_COUNT].len, &out->count) != 0)
 		return bad(why, "count", &f[COL_COUNT]);
+	if (f[COL_NAME].s != NULL && check_name(&f[COL_NAME], why) != 0)
+		return -1;
 	out->name = f[COL_NAME].s ? f[COL_NAME].s : "";
 	out->name_len = f[COL_NAME].s ? f[COL_NAME].len : 0;
 	return 0;

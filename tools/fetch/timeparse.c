@@ -331,7 +331,8 @@ time_parse_datetime(const char *s, size_t len, struct period *p)
 	static size_t lastlen;
 	static struct period lastp;
 
-	if (len == lastlen && memcmp(s, last, len) == 0) {
+	/* lastlen 0: nothing cached (an empty timestamp is no time). */
+	if (len == lastlen && len > 0 && memcmp(s, last, len) == 0) {
 		*p = lastp;
 		return 0;
 	}

@@ -103,7 +103,14 @@ def main():
         data = f.read()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
-    out = [HEADER] + [convert(r) for r in records(data)]
+    # One row per (hour, sensor_id): the first in input order.
+    out, seen = [HEADER], set()
+    for r in records(data):
+        row = convert(r)
+        key = tuple(row.split("\t")[:2])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
     sys.stdout.write("\n".join(out) + "\n")
 
 
