@@ -1,0 +1,114 @@
+/*
+ * libFuzzer target: the normalised TSV record parser (common/tsv.c).
+ * The input is a document; each line goes through tsv_parse() (fast path
+ * and period cache, state kept across lines, as tsv_read() does) and
+ * through tsv_parse_slow(), the plain parser: same verdict, same record
+ * or the same message. A record's period formats back to its text, its
+ * name escapes and unescapes back to itself, and its numbers are below
+ * 2^63; a message is bounded and holds no control byte.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "period.h"
+#include "tsv.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static void
+check_message(const char *err)
+{
+	size_t i, len = strlen(err);
+
+	/* 64 bytes of data at most 4 bytes each, and the words around. */
+	if (len == 0 || len > 64 * 4 + 100)
+		abort();
+	for (i = 0; i < len; i++)
+		if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
+			abort();
+}
+
+static void
+check_record(const struct tsv_record *r, const char *line, size_t len)
+{
+	char pbuf[PERIOD_BUFSZ], *esc = NULL, *copy;
+	size_t n, size = 0;
+	FILE *fp;
+
+	if (r->period_text != line || r->period_len > len ||
+	    r->sensor_id > PED_INT_MAX || r->count > PED_INT_MAX)
+		abort();
+	n = period_format(&r->period, pbuf);
+	if (n != r->period_len || memcmp(pbuf, r->period_text, n) != 0)
+		abort();
+	if (memchr(r->name, '\0', r->name_len) != NULL)
+		abort();
+	if ((fp = open_memstream(&esc, &size)) == NULL)
+		abort();
+	tsv_put_escaped(fp, r->name, r->name_len);
+	if (fclose(fp) != 0 || memchr(esc, '\t', size) != NULL ||
+	    memchr(esc, '\n', size) != NULL)
+		abort();
+	n = size;
+	if ((copy = malloc(n + 1)) == NULL)
+		abort();
+	memcpy(copy, esc, n);
+	if (tsv_unescape(copy, &n) != 0 || n != r->name_len ||
+	    memcmp(copy, r->name, n) != 0)
+		abort();
+	free(copy);
+	free(esc);
+}
+
+static void
+one_line(struct tsv_parser *tp, const uint8_t *p, size_t len)
+{
+	char *a = malloc(len + 1), *b = malloc(len + 1);
+	char ea[TSV_ERRSZ], eb[TSV_ERRSZ];
+	struct tsv_record ra, rb;
+	int oka, okb, nul;
+
+	if (a == NULL || b == NULL)
+		abort();
+	memcpy(a, p, len);
+	memcpy(b, p, len);
+	a[len] = b[len] = '\0';
+	nul = memchr(p, '\0', len) != NULL;
+	oka = tsv_parse(tp, a, len, nul, &ra, ea) == 0;
+	okb = tsv_parse_slow(b, len, &rb, eb) == 0;
+	if (oka != okb)
+		abort();
+	if (!oka) {
+		if (strcmp(ea, eb) != 0)
+			abort();
+		check_message(ea);
+	} else {
+		if (ra.sensor_id != rb.sensor_id || ra.count != rb.count ||
+		    ra.period_len != rb.period_len ||
+		    period_key(&ra.period) != period_key(&rb.period) ||
+		    ra.name_len != rb.name_len ||
+		    memcmp(ra.name, rb.name, ra.name_len) != 0)
+			abort();
+		check_record(&ra, a, len);
+	}
+	free(a);
+	free(b);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tsv_parser tp;
+	const uint8_t *p = data, *end = data + size, *nl;
+
+	memset(&tp, 0, sizeof(tp));
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		one_line(&tp, p, (size_t)((nl ? nl : end) - p));
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
