@@ -115,6 +115,21 @@ setup() {
 	assert_line --index 1 "$(tsv '2021-02|1|7|New name|7')"
 }
 
+@test "ped-fetch --locations names still win; without, the latest raw name" {
+	printf '%s\n' 'ID,Date_Time,Year,Month,Mdate,Day,Time,Sensor_ID,Sensor_Name,Hourly_Counts' \
+	    '1,"January 31, 2019 11:00:00 PM",2019,January,31,Thursday,23,34,Old Name,10' \
+	    '2,"February 01, 2019 12:00:00 AM",2019,February,1,Friday,0,34,New Name,5' \
+	    '3,"February 01, 2019 12:00:00 AM",2019,February,1,Friday,0,39,Alfred Place,7' >ren.csv
+	printf '%s\n' 'location_id,sensor_description,sensor_name,installation_date,note,location_type,status,direction_1,direction_2,latitude,longitude,location' \
+	    '34,Flinders St-Spark La,FliS_T,2014-01-01,,Outdoor,A,,,-37.8,144.9,x' >loc.csv
+	run -0 bash -c 'ped-fetch ren.csv | ped-agg -b month --no-header'
+	assert_output "$(tsv '2019-01|34|New Name|10' '2019-02|34|New Name|5' \
+	    '2019-02|39|Alfred Place|7')"
+	run -0 bash -c 'ped-fetch --locations loc.csv ren.csv | ped-agg -b month --no-header'
+	assert_output "$(tsv '2019-01|34|Flinders St-Spark La|10' \
+	    '2019-02|34|Flinders St-Spark La|5' '2019-02|39|Alfred Place|7')"
+}
+
 @test "renamed mid-month: the parts, aggregated and combined, give the same bytes" {
 	# Sensor 3 renamed on 2021-01-16 12:00, the split falls on the 11th.
 	awk 'BEGIN { for (d = 1; d <= 31; d++) for (h = 0; h < 24; h++)
