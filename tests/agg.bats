@@ -87,6 +87,19 @@ setup() {
 	done
 }
 
+@test "time order, then a step back, then the latest period again" {
+	# Groups of the latest period are found without a lookup only while
+	# its rows come in one run; after a step back they are looked up.
+	tsv '2021-08-02T00|1|a|1' '2021-08-02T01|2|b|2' '2021-08-01T00|1|a|4' \
+	    '2021-08-02T03|1|a|8' '2021-08-02T04|2|b|16' '2021-08-03T00|2|b|32' \
+	    '2021-08-03T01|2|b|64' '2021-08-02T05|2|b|128' >steps.tsv
+	run ped-agg --no-header steps.tsv
+	assert_output "$(tsv '2021-08-01|1|a|4' '2021-08-02|1|a|9' \
+	    '2021-08-02|2|b|146' '2021-08-03|2|b|96')"
+	run ped-agg -b hour --no-header steps.tsv
+	assert_equal "${#lines[@]}" 8
+}
+
 @test "sensor_name is the latest record's, by period then input order" {
 	tsv '2021-08-01T05|7|New name|1' '2021-08-01T03|7|Old name|1' \
 	    '2021-08-02T00|8|B1|1' '2021-08-02T00|8|B2|1' >names.tsv

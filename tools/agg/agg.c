@@ -26,7 +26,6 @@ struct group {
 	uint64_t	 key;		/* period_key() of the truncated period */
 	uint64_t	 sensor_id;
 	uint64_t	 count;
-	size_t		 sensor;	/* index into sensors */
 };
 
 /*
@@ -46,11 +45,21 @@ struct sensor {
 /* Sensor ids below this are found by index, the rest by hash. */
 #define DIRECT_MAX	65536
 
+/*
+ * Time-ordered input needs no lookup of groups by key: while the period
+ * is the latest yet and its rows have come in one run, a sensor's group
+ * is its last one or a new one. Such groups go into groups_by_key only
+ * when a row out of order needs it (groups[0..indexed) are there).
+ */
 struct agg {
 	enum period_kind by;
 	struct pairmap	 groups_by_key;	/* (period key, sensor_id) -> group */
+	size_t		 indexed;
 	struct group	*groups;
 	size_t		 ngroups, capgroups;
+	uint64_t	 max_key;	/* the latest period key yet */
+	int		 fresh;		/* cur_key is max_key, in one run */
+	int		 started;
 	size_t		*direct;	/* sensor_id -> index + 1 */
 	struct pairmap	 sensors_by_id;	/* (sensor_id, 0) -> index */
 	struct sensor	*sensors;
@@ -62,6 +71,8 @@ struct agg {
 static void	 add_record(const struct tsv_record *, const struct line_reader *,
 		    void *);
 static struct sensor *sensor_for(struct agg *, uint64_t);
+static struct sensor *sensor_get(const struct agg *, uint64_t);
+static struct group *new_group(struct agg *, uint64_t);
 static void	 set_name(struct sensor *, const char *, size_t);
 static int	 group_cmp(const void *, const void *);
 static void	 write_groups(struct agg *, int);
@@ -126,11 +137,12 @@ add_record(const struct tsv_record *rec, const struct line_reader *lr,
 	struct period p;
 	struct group *g;
 	struct sensor *s;
+	uint64_t prev = agg->cur_key;
 	size_t *slot;
 	int isnew;
 
 	/* Time-ordered input repeats a period for every sensor. */
-	if (!rec->period_same) {
+	if (!rec->period_same || !agg->started) {
 		if (period_truncate(&rec->period, agg->by, &p) != 0)
 			die_data(lr->name, lr->lineno, "cannot aggregate %s "
 			    "period %s by %s",
@@ -145,26 +157,32 @@ add_record(const struct tsv_record *rec, const struct line_reader *lr,
 		agg->cur_at = rec->period.kind == PERIOD_WEEKDAY ||
 		    rec->period.kind == PERIOD_MONTHNAME ? 0 :
 		    period_instant(&rec->period);
+		if (!agg->started || agg->cur_key > agg->max_key) {
+			agg->max_key = agg->cur_key;
+			agg->fresh = 1;
+		} else if (agg->cur_key != prev)
+			agg->fresh = 0;
+		agg->started = 1;
 	}
 	s = sensor_for(agg, rec->sensor_id);
 	if (s->last_group != 0 && s->last_key == agg->cur_key) {
 		g = &agg->groups[s->last_group - 1];
+	} else if (agg->fresh) {
+		g = new_group(agg, rec->sensor_id);
+		s->last_key = agg->cur_key;
+		s->last_group = agg->ngroups;
 	} else {
+		for (; agg->indexed < agg->ngroups; agg->indexed++) {
+			g = &agg->groups[agg->indexed];
+			*pairmap_put(&agg->groups_by_key, g->key, g->sensor_id,
+			    &isnew) = agg->indexed;
+		}
 		slot = pairmap_put(&agg->groups_by_key, agg->cur_key,
 		    rec->sensor_id, &isnew);
 		if (isnew) {
-			if (agg->ngroups == agg->capgroups) {
-				agg->capgroups = agg->capgroups ?
-				    agg->capgroups * 2 : 1024;
-				agg->groups = xreallocarray(agg->groups,
-				    agg->capgroups, sizeof(*agg->groups));
-			}
 			*slot = agg->ngroups;
-			g = &agg->groups[agg->ngroups++];
-			g->key = agg->cur_key;
-			g->sensor_id = rec->sensor_id;
-			g->count = 0;
-			g->sensor = (size_t)(s - agg->sensors);
+			g = new_group(agg, rec->sensor_id);
+			agg->indexed = agg->ngroups;
 		} else
 			g = &agg->groups[*slot];
 		s->last_key = agg->cur_key;
@@ -182,6 +200,32 @@ add_record(const struct tsv_record *rec, const struct line_reader *lr,
 		    memcmp(s->name, rec->name, rec->name_len) != 0)
 			set_name(s, rec->name, rec->name_len);
 	}
+}
+
+static struct group *
+new_group(struct agg *agg, uint64_t sensor_id)
+{
+	struct group *g;
+
+	if (agg->ngroups == agg->capgroups) {
+		agg->capgroups = agg->capgroups ? agg->capgroups * 2 : 1024;
+		agg->groups = xreallocarray(agg->groups, agg->capgroups,
+		    sizeof(*agg->groups));
+	}
+	g = &agg->groups[agg->ngroups++];
+	g->key = agg->cur_key;
+	g->sensor_id = sensor_id;
+	g->count = 0;
+	return g;
+}
+
+/* The sensor of an id seen before. */
+static struct sensor *
+sensor_get(const struct agg *agg, uint64_t id)
+{
+	if (id < DIRECT_MAX)
+		return &agg->sensors[agg->direct[id] - 1];
+	return &agg->sensors[*pairmap_get(&agg->sensors_by_id, id, 0)];
 }
 
 static struct sensor *
@@ -339,7 +383,7 @@ write_groups(struct agg *agg, int header)
 		out_put(&o, TSV_HEADER "\n", sizeof(TSV_HEADER));
 	for (i = 0; i < agg->ngroups; i++) {
 		const struct group *g = &agg->groups[i];
-		const struct sensor *s = &agg->sensors[g->sensor];
+		const struct sensor *s = sensor_get(agg, g->sensor_id);
 
 		if (i == 0 || g->key != key) {
 			key = g->key;
