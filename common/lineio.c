@@ -2,6 +2,7 @@
  * Lines from a named input: read(2) in 1 MiB blocks into one buffer,
  * memchr(3) for the line ends, any line length (or a bounded one).
  */
+#define _GNU_SOURCE		/* F_SETPIPE_SZ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -21,6 +22,10 @@ lr_open(struct line_reader *lr, const char *path)
 	if (strcmp(path, "-") == 0) {
 		lr->fd = STDIN_FILENO;
 		lr->name = "<stdin>";
+#ifdef F_SETPIPE_SZ
+		/* A bigger pipe, fewer switches with the writer; best effort. */
+		(void)fcntl(lr->fd, F_SETPIPE_SZ, READ_BUFSZ);
+#endif
 	} else {
 		lr->name = path;
 		if ((lr->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
