@@ -163,6 +163,13 @@ for r in csv.reader(open("out.csv", newline="")): print("|".join(r))'
 		run -65 --separate-stderr ped-topn -n $n many.tsv
 		assert_stderr 'ped-topn: many.tsv:41: sensor 3 appears twice in period "2021-07-01" (aggregate with ped-agg first)'
 	done
+	# Large ids too (past the per-period bitmap), mixed with small ones.
+	for s in $(seq 1 30); do tsv "2021-07-01|$((s * 997))|s$s|$s"; done >big.tsv
+	tsv '2021-07-01|1|one|0' '2021-07-01|5982|s6|0' >>big.tsv
+	for n in 0 1 5 30; do
+		run -65 --separate-stderr ped-topn -n $n big.tsv
+		assert_stderr --partial 'big.tsv:32: sensor 5982 appears twice'
+	done
 	# The same sensor in other periods is fine.
 	for p in 01 02 03; do tsv "2021-07-$p|3|s3|1"; done >ok.tsv
 	run -0 ped-topn -n 1 --no-header ok.tsv

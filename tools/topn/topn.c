@@ -33,6 +33,8 @@
  * a row, its sensors go into the seen set.
  */
 #define SCAN_MAX	16
+/* Sensor ids below this are marked seen in a bitmap per period. */
+#define SEEN_BITS_MAX	1024
 
 struct topn {
 	uint64_t	 n;		/* 0: keep every row */
@@ -42,7 +44,8 @@ struct topn {
 	struct keeper	*keepers;
 	size_t		 nkeepers, capkeepers;
 	size_t		 last;		/* the last record's keeper + 1 */
-	struct pairmap	 seen;		/* (period key, sensor) of tracked */
+	struct pairmap	 seen;		/* (period key, sensor) of tracked
+					   keepers, for ids past the bitmaps */
 };
 
 static void	 add_record(const struct tsv_record *, const struct line_reader *,
@@ -51,6 +54,7 @@ static struct keeper *keeper_for(struct topn *, uint64_t);
 static struct entry *grow(struct keeper *);
 static int	 seen_before(struct topn *, struct keeper *, uint64_t);
 static void	 track(struct topn *, struct keeper *);
+static int	 mark_seen(struct topn *, struct keeper *, uint64_t);
 static int	 entry_better(const struct entry *, const struct entry *);
 static int	 entry_cmp(const void *, const void *);
 static int	 keeper_cmp(const void *, const void *);
@@ -226,7 +230,6 @@ seen_before(struct topn *t, struct keeper *k, uint64_t sensor)
 {
 	const struct entry *e = KEEPER_E(k);
 	size_t i;
-	int isnew;
 
 	if (!k->tracked) {
 		for (i = 0; i < k->len; i++)
@@ -237,20 +240,48 @@ seen_before(struct topn *t, struct keeper *k, uint64_t sensor)
 			return 0;
 		track(t, k);
 	}
-	pairmap_put(&t->seen, k->key, sensor, &isnew);
-	return !isnew;
+	return mark_seen(t, k, sensor);
 }
 
-/* From now on the seen set knows k's sensors. */
+/*
+ * Records sensor as seen in k's period; returns whether it was already.
+ * Small ids (all of the city's) take a bit in the keeper's bitmap, the
+ * rest an entry in the shared set.
+ */
+static int
+mark_seen(struct topn *t, struct keeper *k, uint64_t sensor)
+{
+	size_t w = (size_t)(sensor / 64), n = k->seen ? k->seen[0] : 0, cap;
+	uint64_t bit = 1ULL << (sensor % 64), *words;
+	int isnew;
+
+	if (sensor >= SEEN_BITS_MAX) {
+		pairmap_put(&t->seen, k->key, sensor, &isnew);
+		return !isnew;
+	}
+	if (w >= n) {
+		for (cap = n ? n : 1; cap <= w; cap *= 2)
+			;
+		k->seen = xreallocarray(k->seen, cap + 1, sizeof(*k->seen));
+		memset(k->seen + 1 + n, 0, (cap - n) * sizeof(*k->seen));
+		k->seen[0] = cap;
+	}
+	words = k->seen + 1;
+	if (words[w] & bit)
+		return 1;
+	words[w] |= bit;
+	return 0;
+}
+
+/* From now on k's sensors are marked as they come. */
 static void
 track(struct topn *t, struct keeper *k)
 {
 	const struct entry *e = KEEPER_E(k);
 	size_t i;
-	int isnew;
 
 	for (i = 0; i < k->len; i++)
-		pairmap_put(&t->seen, k->key, e[i].sensor, &isnew);
+		mark_seen(t, k, e[i].sensor);
 	k->tracked = 1;
 }
 
@@ -394,6 +425,7 @@ free_topn(struct topn *t)
 			free(KEEPER_E(k)[j].name);
 		if (k->cap > 1)
 			free(k->u.many);
+		free(k->seen);
 	}
 	free(t->keepers);
 	free(t->index);

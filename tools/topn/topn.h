@@ -25,6 +25,8 @@ struct keeper {
 		struct entry	 one;
 		struct entry	*many;
 	} u;
+	uint64_t	*seen;		/* tracked: [0] words, then a bitmap
+					   of the sensor ids seen */
 };
 
 /* The keeper's rows (const when the keeper is). */
