@@ -96,7 +96,8 @@ lr_next(struct line_reader *lr, char **line)
 		if (nl != NULL)
 			break;
 		lr->scanned = lr->end;
-		if (lr->max_line > 0 && lr->end - lr->start > lr->max_line)
+		/* One byte more for a CR, which is no part of the line. */
+		if (lr->max_line > 0 && lr->end - lr->start > lr->max_line + 1)
 			die_data(lr->name, lr->lineno + 1, "line longer than "
 			    "%zu bytes", lr->max_line);
 		if (lr->eof || !fill(lr)) {
@@ -110,7 +111,8 @@ lr_next(struct line_reader *lr, char **line)
 	s = lr->buf + lr->start;
 	len = (size_t)(nl - s);
 	lr->lineno++;
-	if (lr->max_line > 0 && len > lr->max_line)
+	if (lr->max_line > 0 && len > lr->max_line &&
+	    (len > lr->max_line + 1 || s[len - 1] != '\r'))
 		die_data(lr->name, lr->lineno, "line longer than %zu bytes",
 		    lr->max_line);
 	lr->line_nul = lr->nul < lr->start + len;

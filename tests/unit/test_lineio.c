@@ -86,10 +86,11 @@ TEST(max_line)
 	struct line_reader lr;
 	char *line;
 
-	write_file("12345\n123456\n", 13);
+	write_file("12345\n123456\n123456\r\n", 21);
 	lr_open(&lr, path);
 	lr.max_line = 6;
 	CHECK(lr_next(&lr, &line) == 5);
+	CHECK(lr_next(&lr, &line) == 6);
 	CHECK(lr_next(&lr, &line) == 6);
 	CHECK(lr_next(&lr, &line) == -1);
 	lr_close(&lr);
