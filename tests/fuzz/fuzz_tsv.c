@@ -5,13 +5,19 @@
  * through tsv_parse_slow(), the plain parser: same verdict, same record
  * or the same message. A record's period formats back to its text, its
  * name escapes and unescapes back to itself, and its numbers are below
- * 2^63; a message is bounded and holds no control byte.
+ * 2^63; a message is bounded and holds no control byte. The document is
+ * also read through common/lineio.c (from a memfd): the same lines, CR
+ * before LF dropped, and the same verdict on NUL bytes.
  */
+#define _GNU_SOURCE		/* memfd_create */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include "lineio.h"
 #include "num.h"
 #include "period.h"
 #include "tsv.h"
@@ -98,12 +104,52 @@ one_line(struct tsv_parser *tp, const uint8_t *p, size_t len)
 	free(b);
 }
 
+/* lineio's lines are the document's lines split at LF, CR dropped. */
+static void
+check_lines(const uint8_t *data, size_t size)
+{
+	const uint8_t *p = data, *end = data + size, *nl;
+	struct line_reader lr;
+	char path[64], *line;
+	ssize_t len, got;
+	size_t want;
+	int fd;
+
+	if ((fd = memfd_create("fuzz_tsv", 0)) < 0)
+		abort();
+	if (size > 0 && write(fd, data, size) != (ssize_t)size)
+		abort();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	lr_open(&lr, path);
+	lr.allow_nul = 1;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		want = (size_t)((nl ? nl : end) - p);
+		got = lr_next(&lr, &line);
+		len = (ssize_t)want;
+		if (want > 0 && p[want - 1] == '\r')
+			len--;
+		if (got != len)
+			abort();
+		if (lr.line_nul != (memchr(p, '\0', want) != NULL))
+			abort();
+		if (memcmp(line, p, (size_t)len) != 0 || line[len] != '\0')
+			abort();
+		p = nl ? nl + 1 : end;
+	}
+	if (lr_next(&lr, &line) != -1)
+		abort();
+	lr_close(&lr);
+	close(fd);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tsv_parser tp;
 	const uint8_t *p = data, *end = data + size, *nl;
 
+	check_lines(data, size);
 	memset(&tp, 0, sizeof(tp));
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
