@@ -172,6 +172,15 @@ setup() {
 	    '2021|3|Three (new)|139128' '2021|4|Four, later|139873')"
 }
 
+@test "large sensor ids group and name like small ones" {
+	tsv '2021-08-01T00|9223372036854775807|big|1' '2021-08-01T00|70000|mid|2' \
+	    '2021-08-02T00|70000|mid2|3' '2021-08-01T01|9223372036854775807|big|4' \
+	    '2021-08-01T00|65535|edge|5' >ids.tsv
+	run ped-agg --no-header ids.tsv
+	assert_output "$(tsv '2021-08-01|65535|edge|5' '2021-08-01|70000|mid2|2' \
+	    '2021-08-01|9223372036854775807|big|5' '2021-08-02|70000|mid2|3')"
+}
+
 @test "names with escapes survive, grouped by id not name" {
 	tsv '2021-08-01T05|7|a\tb\\c|1' '2021-08-01T06|7|a\tb\\c|2' >esc.tsv
 	run ped-agg --no-header esc.tsv
