@@ -5,9 +5,10 @@
  * through tsv_parse_slow(), the plain parser: same verdict, same record
  * or the same message. A record's period formats back to its text, its
  * name escapes and unescapes back to itself, and its numbers are below
- * 2^63; a message is bounded and holds no control byte. The document is
- * also read through common/lineio.c (from a memfd): the same lines, CR
- * before LF dropped, and the same verdict on NUL bytes.
+ * 2^63; a message is bounded and holds no control byte. A document
+ * whose size is a multiple of 8 is also read through common/lineio.c
+ * (from a memfd): the same lines, CR before LF dropped, and the same
+ * verdict on NUL bytes.
  */
 #define _GNU_SOURCE		/* memfd_create */
 #include <stdint.h>
@@ -149,7 +150,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tsv_parser tp;
 	const uint8_t *p = data, *end = data + size, *nl;
 
-	check_lines(data, size);
+	/* A reader costs an open and a 1 MiB buffer: one input in eight. */
+	if (size % 8 == 0)
+		check_lines(data, size);
 	memset(&tp, 0, sizeof(tp));
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
