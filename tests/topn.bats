@@ -315,6 +315,18 @@ bars_input() {
 	[ "${#lines[1]}" -eq 80 ]
 }
 
+@test "--bars: the terminal's width when COLUMNS is unset, piped or not" {
+	command -v script >/dev/null || skip "no script(1)"
+	bars_input >b.tsv
+	for pipe in '' '| cat'; do
+		env -u COLUMNS script -qec "stty cols 50; ped-topn --bars b.tsv $pipe" \
+		    /dev/null | tr -d '\r' >out
+		run sed -n 2p out
+		assert_output '1 Bourke Street Mall (No... ################## 800'
+		[ "${#output}" -eq 50 ]
+	done
+}
+
 @test "--bars: no line is wider than COLUMNS, in display columns" {
 	bars_input >b.tsv
 	tsv '2021-09|7|東京 Station ﾃｽﾄ|5' '2021-09|8|Zero̸ width|9' \

@@ -44,8 +44,7 @@ bars_columns(void)
 		return (size_t)v;
 	/* Piped into less, stdout is a pipe but stderr the terminal. */
 	for (fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++)
-		if (fd != STDIN_FILENO && ioctl(fd, TIOCGWINSZ, &ws) == 0 &&
-		    ws.ws_col > 0)
+		if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 			return ws.ws_col;
 	return DEFAULT_COLUMNS;
 }
