@@ -20,7 +20,7 @@ struct keeper {
 	uint64_t	 key;		/* period_key() */
 	uint32_t	 len;
 	uint32_t	 cap : 31;	/* 0 or 1: the row is u.one */
-	uint32_t	 tracked : 1;	/* its sensors are in topn.seen */
+	uint32_t	 tracked : 1;	/* every sensor seen is marked */
 	union {
 		struct entry	 one;
 		struct entry	*many;
