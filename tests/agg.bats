@@ -87,11 +87,98 @@ setup() {
 	done
 }
 
+@test "time order, then a step back, then the latest period again" {
+	# Groups of the latest period are found without a lookup only while
+	# its rows come in one run; after a step back they are looked up.
+	tsv '2021-08-02T00|1|a|1' '2021-08-02T01|2|b|2' '2021-08-01T00|1|a|4' \
+	    '2021-08-02T03|1|a|8' '2021-08-02T04|2|b|16' '2021-08-03T00|2|b|32' \
+	    '2021-08-03T01|2|b|64' '2021-08-02T05|2|b|128' >steps.tsv
+	run ped-agg --no-header steps.tsv
+	assert_output "$(tsv '2021-08-01|1|a|4' '2021-08-02|1|a|9' \
+	    '2021-08-02|2|b|146' '2021-08-03|2|b|96')"
+	run ped-agg -b hour --no-header steps.tsv
+	assert_equal "${#lines[@]}" 8
+}
+
 @test "sensor_name is the latest record's, by period then input order" {
 	tsv '2021-08-01T05|7|New name|1' '2021-08-01T03|7|Old name|1' \
 	    '2021-08-02T00|8|B1|1' '2021-08-02T00|8|B2|1' >names.tsv
 	run ped-agg -b month --no-header names.tsv
 	assert_output "$(tsv '2021-08|7|New name|2' '2021-08|8|B2|2')"
+}
+
+@test "a renamed sensor has its latest name in every period (-b month, -b year)" {
+	# Sensor 7 renamed on 2021-02-15: one name for all its rows.
+	tsv '2021-01-10T05|7|Old name|1' '2021-01-10T05|8|Eight|2' \
+	    '2021-02-14T23|7|Old name|3' '2021-02-15T00|7|New name|4' \
+	    '2021-03-01T00|7|New name|5' '2022-01-01T00|8|Eight|6' >ren.tsv
+	run ped-agg -b month --no-header ren.tsv
+	assert_output "$(tsv '2021-01|7|New name|1' '2021-01|8|Eight|2' \
+	    '2021-02|7|New name|7' '2021-03|7|New name|5' '2022-01|8|Eight|6')"
+	run ped-agg -b year --no-header ren.tsv
+	assert_output "$(tsv '2021|7|New name|13' '2021|8|Eight|2' \
+	    '2022|8|Eight|6')"
+	# Latest by period, not input order.
+	tac ren.tsv >rev.tsv
+	run ped-agg -b month --no-header rev.tsv
+	assert_output "$(ped-agg -b month --no-header ren.tsv)"
+	# ped-topn keeps the names it reads.
+	run ped-topn --no-header -n 1 <(ped-agg -b month ren.tsv)
+	assert_line --index 0 "$(tsv '2021-01|1|8|Eight|2')"
+	assert_line --index 1 "$(tsv '2021-02|1|7|New name|7')"
+}
+
+@test "ped-fetch --locations names still win; without, the latest raw name" {
+	printf '%s\n' 'ID,Date_Time,Year,Month,Mdate,Day,Time,Sensor_ID,Sensor_Name,Hourly_Counts' \
+	    '1,"January 31, 2019 11:00:00 PM",2019,January,31,Thursday,23,34,Old Name,10' \
+	    '2,"February 01, 2019 12:00:00 AM",2019,February,1,Friday,0,34,New Name,5' \
+	    '3,"February 01, 2019 12:00:00 AM",2019,February,1,Friday,0,39,Alfred Place,7' >ren.csv
+	printf '%s\n' 'location_id,sensor_description,sensor_name,installation_date,note,location_type,status,direction_1,direction_2,latitude,longitude,location' \
+	    '34,Flinders St-Spark La,FliS_T,2014-01-01,,Outdoor,A,,,-37.8,144.9,x' >loc.csv
+	run -0 bash -c 'ped-fetch ren.csv | ped-agg -b month --no-header'
+	assert_output "$(tsv '2019-01|34|New Name|10' '2019-02|34|New Name|5' \
+	    '2019-02|39|Alfred Place|7')"
+	run -0 bash -c 'ped-fetch --locations loc.csv ren.csv | ped-agg -b month --no-header'
+	assert_output "$(tsv '2019-01|34|Flinders St-Spark La|10' \
+	    '2019-02|34|Flinders St-Spark La|5' '2019-02|39|Alfred Place|7')"
+}
+
+@test "renamed mid-month: the parts, aggregated and combined, give the same bytes" {
+	# Sensor 3 renamed on 2021-01-16 12:00, the split falls on the 11th.
+	awk 'BEGIN { for (d = 1; d <= 31; d++) for (h = 0; h < 24; h++)
+	    for (s = 1; s <= 4; s++) {
+		n = "Sensor " s
+		if (s == 3 && (d > 16 || (d == 16 && h >= 12)))
+			n = "Three (new)"
+		printf "2021-01-%02dT%02d\t%d\t%s\t%d\n", d, h, s, n, d * h + s
+	    }
+	    printf "2021-02-01T00\t4\tFour, later\t1\n" }' >m.tsv
+	head -n 960 m.tsv >a.tsv
+	tail -n +961 m.tsv >b.tsv
+	for by in day month year weekday monthname; do
+		ped-agg -b $by a.tsv >a.$by
+		ped-agg -b $by b.tsv >b.$by
+		cmp <(ped-agg -b $by a.$by b.$by) <(ped-agg -b $by m.tsv)
+		cmp <(cat a.$by b.$by | ped-agg -b $by) <(ped-agg -b $by m.tsv)
+		# One name per sensor id in the output.
+		[ "$(ped-agg -b $by m.tsv | tail -n +2 | cut -f2,3 | sort -u | wc -l)" -eq 4 ]
+	done
+	run ped-agg -b month --no-header a.tsv
+	assert_line --index 2 "$(tsv '2021-01|3|Sensor 3|15900')"
+	run ped-agg -b month --no-header a.month b.month
+	assert_line --index 2 "$(tsv '2021-01|3|Three (new)|139128')"
+	run ped-agg -b year --no-header m.tsv
+	assert_output "$(tsv '2021|1|Sensor 1|137640' '2021|2|Sensor 2|138384' \
+	    '2021|3|Three (new)|139128' '2021|4|Four, later|139873')"
+}
+
+@test "large sensor ids group and name like small ones" {
+	tsv '2021-08-01T00|9223372036854775807|big|1' '2021-08-01T00|70000|mid|2' \
+	    '2021-08-02T00|70000|mid2|3' '2021-08-01T01|9223372036854775807|big|4' \
+	    '2021-08-01T00|65535|edge|5' >ids.tsv
+	run ped-agg --no-header ids.tsv
+	assert_output "$(tsv '2021-08-01|65535|edge|5' '2021-08-01|70000|mid2|2' \
+	    '2021-08-01|9223372036854775807|big|5' '2021-08-02|70000|mid2|3')"
 }
 
 @test "names with escapes survive, grouped by id not name" {
@@ -199,10 +286,54 @@ EOF_TABLE
 	assert_line --index 0 "$(tsv '2021-08-01T00|1|x|9223372036854775807')"
 }
 
-@test "a NUL byte in the input is bad data" {
+@test "a NUL byte in the input is bad data, shown escaped" {
 	printf '2021-08-01T00\t1\tx\000y\t1\n' >nul.tsv
 	run -65 --separate-stderr ped-agg nul.tsv
-	assert_stderr 'ped-agg: nul.tsv:1: NUL byte in line'
+	assert_stderr 'ped-agg: nul.tsv:1: NUL byte in sensor_name "x\0y"'
+	printf '2021-08-01T00\t1\tx\t5\0001\n' >nulcount.tsv
+	run -65 --separate-stderr ped-agg nulcount.tsv
+	assert_stderr 'ped-agg: nulcount.tsv:1: bad count "5\01"'
+	printf '2021-08-01T00\000\t1\tx\t1\n' >nulperiod.tsv
+	run -65 --separate-stderr ped-agg nulperiod.tsv
+	assert_stderr 'ped-agg: nulperiod.tsv:1: bad period "2021-08-01T00\0"'
+}
+
+@test "bytes of bad data are escaped: a BOM before the header, CR, escape sequences" {
+	{ printf '\357\273\277'; tsv 'period|sensor_id|sensor_name|count' \
+	    '2021-08-01T00|1|x|1'; } >bom.tsv
+	run -65 --separate-stderr ped-agg bom.tsv
+	assert_stderr 'ped-agg: bom.tsv:1: bad period "\xef\xbb\xbfperiod" (a UTF-8 byte order mark)'
+	printf '2021-08-01T00\t1\tx\t5\r\r\n' >cr.tsv
+	run -65 --separate-stderr ped-agg cr.tsv
+	assert_stderr 'ped-agg: cr.tsv:1: bad count "5\r"'
+	printf '2021-08-01T00\t1\tx\t5\033[2J\n' >esc.tsv
+	run -65 --separate-stderr ped-agg esc.tsv
+	assert_stderr 'ped-agg: esc.tsv:1: bad count "5\x1b[2J"'
+	printf '\033]0;x\a\t1\tx\t5\n' >osc.tsv
+	run -65 --separate-stderr ped-agg -b month osc.tsv
+	assert_stderr 'ped-agg: osc.tsv:1: bad period "\x1b]0;x\x07"'
+}
+
+@test "a long bad field is quoted in at most 64 bytes" {
+	awk 'BEGIN { s = "x"; while (length(s) < 1000000) s = s s
+	    printf "2021-08-01T00\t1\tname\t%s\n", s }' >long.tsv
+	run -65 --separate-stderr ped-agg long.tsv
+	assert_stderr "ped-agg: long.tsv:1: bad count \"$(printf 'x%.0s' {1..64})\"..."
+}
+
+@test "a line longer than 16 MiB is bad data; 16 MiB is not" {
+	[ -z "${PED_ASAN:-}" ] || skip "slow under the address sanitizer"
+	# 50 MB of one line: refused once 16 MiB are read, no copy in the message.
+	run -65 --separate-stderr bash -c '{ echo "2021-08-01T00	1	a	1"
+	    head -c 50000000 /dev/zero | tr "\0" x; echo; } | ped-agg'
+	assert_stderr 'ped-agg: <stdin>:2: line longer than 16777216 bytes'
+	assert_output ''
+	# A name of 16 MiB less the other fields is fine.
+	run bash -c '{ printf "2021-08-01T00\t1\t"
+	    head -c $((16777216 - 18)) /dev/zero | tr "\0" y; printf "\t7\n"; } |
+	    ped-agg --no-header | cut -f4'
+	assert_success
+	assert_output 7
 }
 
 @test "CRLF line ends are accepted" {
@@ -245,6 +376,19 @@ EOF_TABLE
 	assert_success
 	assert_output "$(tsv 'period|sensor_id|sensor_name|count')"
 	assert_stderr ''
+}
+
+@test "replaced names are freed: 2 M rows of one sensor, each a new name" {
+	[ -z "${PED_ASAN:-}" ] || skip "address sanitizer reserves memory"
+	awk 'BEGIN { for (i = 0; i < 2000000; i++)
+	    printf "2021-08-01T%02d\t1\tname number %d of a sensor renamed on every row\t1\n",
+	    i % 24, i }' >renamed.tsv
+	run --separate-stderr /usr/bin/time -f %M ped-agg -b hour --no-header renamed.tsv
+	assert_success
+	assert_line --index 23 "$(tsv '2021-08-01T23|1|name number 1999991 of a sensor renamed on every row|83333')"
+	# The latest by period (hour 23), not the last row (hour 7).
+	# Peak RSS in KiB: the 269 MB of kept names are gone.
+	[ "$stderr" -lt 16384 ]
 }
 
 @test "memory grows with groups, not rows" {

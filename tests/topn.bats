@@ -147,6 +147,65 @@ for r in csv.reader(open("out.csv", newline="")): print("|".join(r))'
 	assert_stderr --partial 'dup.tsv:2: sensor 1 appears twice'
 }
 
+@test "a sensor twice in a period is found whatever -n is" {
+	# The repeat is not among the rows kept: -n 1 keeps sensor 2 alone.
+	tsv '2021-07|1|a|5' '2021-07|2|b|9' '2021-07|1|a|1' >dup.tsv
+	for n in 0 1 2 3; do
+		run -65 --separate-stderr ped-topn -n $n dup.tsv
+		assert_stderr 'ped-topn: dup.tsv:3: sensor 1 appears twice in period "2021-07" (aggregate with ped-agg first)'
+		run -65 --separate-stderr ped-topn -n $n --no-ties dup.tsv
+		assert_stderr --partial 'dup.tsv:3: sensor 1 appears twice'
+	done
+	# Past the rows a keeper scans, and after rows were dropped.
+	for s in $(seq 1 40); do tsv "2021-07-01|$s|s$s|$s"; done >many.tsv
+	tsv '2021-07-01|3|s3|0' >>many.tsv
+	for n in 0 1 5 39; do
+		run -65 --separate-stderr ped-topn -n $n many.tsv
+		assert_stderr 'ped-topn: many.tsv:41: sensor 3 appears twice in period "2021-07-01" (aggregate with ped-agg first)'
+	done
+	# Large ids too (past the per-period bitmap), mixed with small ones.
+	for s in $(seq 1 30); do tsv "2021-07-01|$((s * 997))|s$s|$s"; done >big.tsv
+	tsv '2021-07-01|1|one|0' '2021-07-01|5982|s6|0' >>big.tsv
+	for n in 0 1 5 30; do
+		run -65 --separate-stderr ped-topn -n $n big.tsv
+		assert_stderr --partial 'big.tsv:32: sensor 5982 appears twice'
+	done
+	# The same sensor in other periods is fine.
+	for p in 01 02 03; do tsv "2021-07-$p|3|s3|1"; done >ok.tsv
+	run -0 ped-topn -n 1 --no-header ok.tsv
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "a million one-row periods stay small" {
+	[ -z "${PED_ASAN:-}" ] || skip "address sanitizer reserves memory"
+	python3 -c 'import datetime, sys
+d, one = datetime.date(1000, 1, 1), datetime.timedelta(days=1)
+w = sys.stdout.write
+for i in range(1000000):
+    w("%s\t%d\tsensor %d\t%d\n" % (d.isoformat(), i % 97, i % 97, i)); d += one' >one.tsv
+	run --separate-stderr /usr/bin/time -f %M ped-topn -n 10 one.tsv
+	assert_success
+	assert_equal "${#lines[@]}" 1000001
+	# Peak RSS in KiB (669 MB before keepers started small).
+	[ "$stderr" -lt 163840 ]
+}
+
+@test "bytes of bad data are escaped in messages" {
+	{ printf '\357\273\277'; tsv 'period|sensor_id|sensor_name|count'; } >bom.tsv
+	run -65 --separate-stderr ped-topn bom.tsv
+	assert_stderr 'ped-topn: bom.tsv:1: bad period "\xef\xbb\xbfperiod" (a UTF-8 byte order mark)'
+	printf '2021-07\t1\tx\t5\r\r\n' >cr.tsv
+	run -65 --separate-stderr ped-topn cr.tsv
+	assert_stderr 'ped-topn: cr.tsv:1: bad count "5\r"'
+	printf '2021-07\t1\tx\t5\0009\n' >nul.tsv
+	run -65 --separate-stderr ped-topn nul.tsv
+	assert_stderr 'ped-topn: nul.tsv:1: bad count "5\09"'
+	printf '2021-07\t1\tx\t1\n2021-07\t1\tx\t2\n' >dup.tsv
+	printf '\033[31m\t1\tx\t1\n' >esc.tsv
+	run -65 --separate-stderr ped-topn esc.tsv
+	assert_stderr 'ped-topn: esc.tsv:1: bad period "\x1b[31m"'
+}
+
 @test "bad input: exit 65 with FILE:LINE: reason" {
 	while IFS='|' read -r row message; do
 		printf '%b\n' '2021-07\t1\tok\t1' "$row" >bad.tsv
@@ -177,7 +236,8 @@ EOF_TABLE
 
 @test "--help and --version" {
 	run -0 ped-topn --help
-	assert_line --index 0 'usage: ped-topn [-n N] [--no-ties] [--csv] [--no-header] [file ...]'
+	assert_line --index 0 'usage: ped-topn [-n N] [--no-ties] [--csv | --bars] [--no-header] [file ...]'
+	assert_output --partial '--bars'
 	run -0 ped-topn --version
 	assert_output --regexp '^ped-topn \(ped\) [0-9.]+$'
 }
@@ -204,4 +264,112 @@ EOF_TABLE
 		    <(python3 "$TESTS_DIR/ref/pedref.py" agg $by <g.tsv |
 		      python3 "$TESTS_DIR/ref/pedref.py" topn 10)
 	done
+}
+
+# bars_input: a small ranking with a tie, a long name, non-ASCII names.
+bars_input() {
+	tsv 'period|sensor_id|sensor_name|count' \
+	    '2021-07|1|Bourke Street Mall (North)|800' \
+	    '2021-07|2|Princes Bridge|403' '2021-07|3|Southbank|403' \
+	    '2021-07|4|A very long sensor name that will not fit at all|97' \
+	    '2021-07|5|QVM|1' \
+	    '2021-08|1|Bourke Street Mall (North)|10' '2021-08|6|Café Σ|7'
+}
+
+@test "--bars: UTF-8 blocks in eighths, scaled to COLUMNS, rank, name, count" {
+	bars_input >b.tsv
+	LC_ALL=C.UTF-8 COLUMNS=60 run -0 ped-topn --bars -n 4 b.tsv
+	assert_output "2021-07
+1 Bourke Street Mall (North)      ██████████████████████ 800
+2 Princes Bridge                  ███████████▏ 403
+2 Southbank                       ███████████▏ 403
+4 A very long sensor name that w… ██▋ 97
+
+2021-08
+1 Bourke Street Mall (North) ████████████████████████████ 10
+2 Café Σ                     ███████████████████▋ 7"
+	# LANG decides when LC_ALL and LC_CTYPE are unset.
+	run -0 env -u LC_ALL -u LC_CTYPE LANG=en_AU.utf8 COLUMNS=60 \
+	    ped-topn --bars -n 4 b.tsv
+	assert_line --index 2 '2 Princes Bridge                  ███████████▏ 403'
+}
+
+@test "--bars: ASCII when the locale is not UTF-8" {
+	bars_input >b.tsv
+	LC_ALL=C COLUMNS=60 run -0 ped-topn --bars -n 4 b.tsv
+	assert_output "2021-07
+1 Bourke Street Mall (North)      ###################### 800
+2 Princes Bridge                  ########### 403
+2 Southbank                       ########### 403
+4 A very long sensor name that... ### 97
+
+2021-08
+1 Bourke Street Mall (North) ############################ 10
+2 Caf? ?                     #################### 7"
+	run -0 env -u LC_ALL LC_CTYPE=POSIX LANG=en_AU.UTF-8 COLUMNS=60 \
+	    ped-topn --bars b.tsv
+	refute_output --partial '█'
+	# Without COLUMNS and without a terminal: 80 columns.
+	run -0 env -u COLUMNS ped-topn --bars b.tsv
+	assert_line --index 1 --regexp '^1 Bourke Street Mall \(North\) +#+ 800$'
+	[ "${#lines[1]}" -eq 80 ]
+}
+
+@test "--bars: the terminal's width when COLUMNS is unset, piped or not" {
+	command -v script >/dev/null || skip "no script(1)"
+	bars_input >b.tsv
+	for pipe in '' '| cat'; do
+		env -u COLUMNS script -qec "stty cols 50; ped-topn --bars b.tsv $pipe" \
+		    /dev/null | tr -d '\r' >out
+		run sed -n 2p out
+		assert_output '1 Bourke Street Mall (No... ################## 800'
+		[ "${#output}" -eq 50 ]
+	done
+}
+
+@test "--bars: no line is wider than COLUMNS, in display columns" {
+	bars_input >b.tsv
+	tsv '2021-09|7|東京 Station ﾃｽﾄ|5' '2021-09|8|Zero̸ width|9' \
+	    '2021-09|9|x|2147483647' >>b.tsv
+	for cols in 20 33 40 60 61 80 132; do
+		for loc in C.UTF-8 C; do
+			LC_ALL=$loc COLUMNS=$cols ped-topn --bars -n 0 b.tsv >out
+			python3 -c '
+import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+cols = int(sys.argv[1])
+for line in open("out", encoding="utf-8"):
+    w = width(line.rstrip("\n"))
+    assert w <= cols, (cols, w, line)
+' "$cols"
+		done
+	done
+	# The top bar takes the whole width.
+	LC_ALL=C.UTF-8 COLUMNS=61 ped-topn --bars b.tsv | sed -n 2p >top
+	run python3 -c 'import sys; print(len(open("top", encoding="utf-8").read()) - 1)'
+	assert_output 61
+	run grep -c '█ 800$' top
+	assert_output 1
+}
+
+@test "--bars: names are shown safe, read through a pager" {
+	printf '2021-07\t1\ta\\tb\033[2J\t5\n' >ctl.tsv
+	printf '2021-07\t2\tbad \377 utf8\t3\n' >>ctl.tsv
+	LC_ALL=C.UTF-8 COLUMNS=40 run -0 ped-topn --bars ctl.tsv
+	assert_line --index 1 '1 a�b�[2J    █████████████████████████ 5'
+	assert_line --index 2 '2 bad � utf8 ███████████████ 3'
+	LC_ALL=C COLUMNS=40 run -0 bash -c 'ped-topn --bars ctl.tsv | less -FX'
+	assert_line --index 1 '1 a?b?[2J    ######################### 5'
+	assert_line --index 2 '2 bad ? utf8 ############### 3'
+}
+
+@test "--bars excludes --csv; --no-header changes nothing" {
+	run -64 --separate-stderr ped-topn --bars --csv july.tsv
+	assert_stderr 'ped-topn: --bars and --csv exclude each other'
+	cmp <(COLUMNS=50 ped-topn --bars july.tsv) \
+	    <(COLUMNS=50 ped-topn --bars --no-header july.tsv)
+	run -0 ped-topn --bars /dev/null
+	assert_output ''
 }

@@ -56,13 +56,15 @@ def agg(by):
     for i, (p, sid, name, count) in enumerate(rows(sys.stdin)):
         key = (truncate(p, by), sid)
         sums[key] = sums.get(key, 0) + count
-        # latest record by period, then input order
-        at = (p.ljust(13, "\0"), i)
-        if key not in names or at >= names[key][0]:
-            names[key] = (at, name)
+        # one name per sensor id: its latest record by period, then
+        # input order (pooled periods have no time: input order alone)
+        pooled = p in WEEKDAYS or p in MONTHS
+        at = ("" if pooled else p.ljust(13, "\0"), i)
+        if sid not in names or at >= names[sid][0]:
+            names[sid] = (at, name)
     out = [HEADER]
     for key in sorted(sums, key=lambda k: (order_key(k[0]), k[1])):
-        out.append("%s\t%d\t%s\t%d" % (key[0], key[1], names[key][1],
+        out.append("%s\t%d\t%s\t%d" % (key[0], key[1], names[key[1]][1],
                                        sums[key]))
     sys.stdout.write("\n".join(out) + "\n")
 

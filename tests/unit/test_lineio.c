@@ -49,6 +49,53 @@ TEST(no_line_length_limit)
 	free(big);
 }
 
+TEST(lines_across_blocks_and_nul_bytes)
+{
+	struct line_reader lr;
+	size_t n = 3 * 1024 * 1024 + 17, i, lines = 0, total = 0, nul = 0;
+	char *data = malloc(n), *line;
+	ssize_t len;
+	int ok = 1;
+
+	/* Lines of 1 to 97 bytes, some with a NUL, over several blocks. */
+	for (i = 0; i < n; i++)
+		data[i] = i % 97 == 96 ? '\n' : i % 1001 == 5 ? '\0' : 'x';
+	write_file(data, n);
+	lr_open(&lr, path);
+	lr.allow_nul = 1;
+	while ((len = lr_next(&lr, &line)) >= 0) {
+		if (line[len] != '\0' || (len != 96 && lr.lineno != n / 97 + 1))
+			ok = 0;
+		if (lr.line_nul != (memchr(line, '\0', (size_t)len) != NULL))
+			ok = 0;
+		nul += lr.line_nul;
+		total += (size_t)len + 1;
+		lines++;
+	}
+	CHECK(ok);
+	CHECK(lines == n / 97 + 1 && total == n + 1);
+	for (i = 0; i < n; i++)
+		nul -= data[i] == '\0';
+	CHECK(nul == 0);
+	lr_close(&lr);
+	free(data);
+}
+
+TEST(max_line)
+{
+	struct line_reader lr;
+	char *line;
+
+	write_file("12345\n123456\n123456\r\n", 21);
+	lr_open(&lr, path);
+	lr.max_line = 6;
+	CHECK(lr_next(&lr, &line) == 5);
+	CHECK(lr_next(&lr, &line) == 6);
+	CHECK(lr_next(&lr, &line) == 6);
+	CHECK(lr_next(&lr, &line) == -1);
+	lr_close(&lr);
+}
+
 int
 main(void)
 {
@@ -59,6 +106,8 @@ main(void)
 	close(fd);
 	RUN(lines_crlf_and_missing_final_newline);
 	RUN(no_line_length_limit);
+	RUN(lines_across_blocks_and_nul_bytes);
+	RUN(max_line);
 	unlink(path);
 	return unit_end();
 }

@@ -12,10 +12,11 @@
 #include <string.h>
 
 #include "err.h"
-#include "htab.h"
 #include "num.h"
 #include "output.h"
+#include "pairmap.h"
 #include "period.h"
+#include "quote.h"
 #include "tsv.h"
 #include "usage.h"
 #include "version.h"
@@ -23,39 +24,56 @@
 
 struct group {
 	uint64_t	 key;		/* period_key() of the truncated period */
-	uint64_t	 sensor;
+	uint64_t	 sensor_id;
 	uint64_t	 count;
-	uint64_t	 name_at;	/* period_instant() of the name's row */
-	size_t		 name;		/* index into names */
 };
 
-struct name {
-	const char	*s;		/* owned by the names table */
-	size_t		 len;
+/*
+ * A sensor id names all its groups: the latest name (by period, then
+ * input order) of the whole input. Replaced names are freed, so memory
+ * grows with sensors and groups, not rows.
+ */
+struct sensor {
+	uint64_t	 id;
+	char		*name;		/* owned; escaped before the output */
+	size_t		 name_len, name_cap;
+	uint64_t	 name_at;	/* the name row's instant (0: pooled) */
+	uint64_t	 last_key;	/* the group last added to */
+	size_t		 last_group;	/* index + 1; 0: none yet */
 };
 
-/* Sensor ids below this get a one-entry cache of their last group. */
-#define RECENT_MAX	4096
+/* Sensor ids below this are found by index, the rest by hash. */
+#define DIRECT_MAX	65536
 
-struct recent {
-	uint64_t	 key;
-	size_t		 group;		/* index + 1; 0: none yet */
-};
-
+/*
+ * Time-ordered input needs no lookup of groups by key: while the period
+ * is the latest yet and its rows have come in one run, a sensor's group
+ * is its last one or a new one. Such groups go into groups_by_key only
+ * when a row out of order needs it (groups[0..indexed) are there).
+ */
 struct agg {
 	enum period_kind by;
-	struct recent	 recent[RECENT_MAX];
-	struct htab	 groups_by_key;	/* (period key, sensor) -> group */
+	struct pairmap	 groups_by_key;	/* (period key, sensor_id) -> group */
+	size_t		 indexed;
 	struct group	*groups;
 	size_t		 ngroups, capgroups;
-	struct htab	 names_by_text;	/* name -> index into names */
-	struct name	*names;
-	size_t		 nnames, capnames;
+	uint64_t	 max_key;	/* the latest period key yet */
+	int		 fresh;		/* cur_key is max_key, in one run */
+	int		 started;
+	size_t		*direct;	/* sensor_id -> index + 1 */
+	struct pairmap	 sensors_by_id;	/* (sensor_id, 0) -> index */
+	struct sensor	*sensors;
+	size_t		 nsensors, capsensors;
+	uint64_t	 cur_key;	/* the last record's truncated period */
+	uint64_t	 cur_at;	/* and the instant naming goes by */
 };
 
 static void	 add_record(const struct tsv_record *, const struct line_reader *,
 		    void *);
-static size_t	 intern_name(struct agg *, const char *, size_t);
+static struct sensor *sensor_for(struct agg *, uint64_t);
+static struct sensor *sensor_get(const struct agg *, uint64_t);
+static struct group *new_group(struct agg *, uint64_t);
+static void	 set_name(struct sensor *, const char *, size_t);
 static int	 group_cmp(const void *, const void *);
 static void	 write_groups(struct agg *, int);
 static void	 free_agg(struct agg *);
@@ -81,9 +99,9 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'b':
 			if ((by = period_kind_from_name(optarg)) < 0)
-				die(EXIT_USAGE, "-b: unknown period \"%s\" "
+				die(EXIT_USAGE, "-b: unknown period %s "
 				    "(hour, day, month, year, weekday, "
-				    "monthname)", optarg);
+				    "monthname)", quote_str(optarg));
 			break;
 		case 'H':
 			header = 0;
@@ -101,8 +119,9 @@ main(int argc, char *argv[])
 
 	memset(&agg, 0, sizeof(agg));
 	agg.by = (enum period_kind)by;
-	htab_init(&agg.groups_by_key);
-	htab_init(&agg.names_by_text);
+	pairmap_init(&agg.groups_by_key);
+	pairmap_init(&agg.sensors_by_id);
+	agg.direct = xcalloc(DIRECT_MAX, sizeof(*agg.direct));
 	tsv_read_args(argc, argv, add_record, &agg);
 	write_groups(&agg, header);
 	free_agg(&agg);
@@ -117,83 +136,172 @@ add_record(const struct tsv_record *rec, const struct line_reader *lr,
 	struct agg *agg = arg;
 	struct period p;
 	struct group *g;
-	struct htab_slot *slot;
-	struct recent *rc;
-	uint64_t k[2], at;
+	struct sensor *s;
+	uint64_t prev = agg->cur_key;
+	size_t *slot;
 	int isnew;
 
-	if (period_truncate(&rec->period, agg->by, &p) != 0)
-		die_data(lr->name, lr->lineno, "cannot aggregate %s period "
-		    "\"%.*s\" by %s", period_kind_name(rec->period.kind),
-		    (int)rec->period_len, rec->period_text,
-		    period_kind_name(agg->by));
-	k[0] = period_key(&p);
-	k[1] = rec->sensor_id;
-	at = period_instant(&rec->period);
-	/* Time-ordered input hits the same group many rows in a row. */
-	rc = k[1] < RECENT_MAX ? &agg->recent[k[1]] : NULL;
-	if (rc != NULL && rc->group != 0 && rc->key == k[0]) {
-		g = &agg->groups[rc->group - 1];
-		goto add;
+	/* Time-ordered input repeats a period for every sensor. */
+	if (!rec->period_same || !agg->started) {
+		if (period_truncate(&rec->period, agg->by, &p) != 0)
+			die_data(lr->name, lr->lineno, "cannot aggregate %s "
+			    "period %s by %s",
+			    period_kind_name(rec->period.kind),
+			    quote(rec->period_text, rec->period_len),
+			    period_kind_name(agg->by));
+		agg->cur_key = period_key(&p);
+		/*
+		 * Pooled periods have no order in time: input order names
+		 * them, so aggregated parts combine like the whole.
+		 */
+		agg->cur_at = rec->period.kind == PERIOD_WEEKDAY ||
+		    rec->period.kind == PERIOD_MONTHNAME ? 0 :
+		    period_instant(&rec->period);
+		if (!agg->started || agg->cur_key > agg->max_key) {
+			agg->max_key = agg->cur_key;
+			agg->fresh = 1;
+		} else if (agg->cur_key != prev)
+			agg->fresh = 0;
+		agg->started = 1;
 	}
-	slot = htab_put(&agg->groups_by_key, k, sizeof(k), &isnew);
-	if (isnew) {
-		if (agg->ngroups == agg->capgroups) {
-			agg->capgroups = agg->capgroups ? agg->capgroups * 2 :
-			    1024;
-			agg->groups = xreallocarray(agg->groups,
-			    agg->capgroups, sizeof(*agg->groups));
+	s = sensor_for(agg, rec->sensor_id);
+	if (s->last_group != 0 && s->last_key == agg->cur_key) {
+		g = &agg->groups[s->last_group - 1];
+	} else if (agg->fresh) {
+		g = new_group(agg, rec->sensor_id);
+		s->last_key = agg->cur_key;
+		s->last_group = agg->ngroups;
+	} else {
+		for (; agg->indexed < agg->ngroups; agg->indexed++) {
+			g = &agg->groups[agg->indexed];
+			*pairmap_put(&agg->groups_by_key, g->key, g->sensor_id,
+			    &isnew) = agg->indexed;
 		}
-		slot->value = agg->ngroups;
-		g = &agg->groups[agg->ngroups++];
-		g->key = k[0];
-		g->sensor = k[1];
-		g->count = 0;
-		g->name_at = 0;
-		g->name = intern_name(agg, rec->name, rec->name_len);
-	} else
-		g = &agg->groups[slot->value];
-	if (rc != NULL) {
-		rc->key = k[0];
-		rc->group = (size_t)(g - agg->groups) + 1;
+		slot = pairmap_put(&agg->groups_by_key, agg->cur_key,
+		    rec->sensor_id, &isnew);
+		if (isnew) {
+			*slot = agg->ngroups;
+			g = new_group(agg, rec->sensor_id);
+			agg->indexed = agg->ngroups;
+		} else
+			g = &agg->groups[*slot];
+		s->last_key = agg->cur_key;
+		s->last_group = (size_t)(g - agg->groups) + 1;
 	}
-add:
 	if (rec->count > PED_INT_MAX - g->count)
 		die_data(lr->name, lr->lineno, "count overflow: sensor %llu "
-		    "sums past %lld", (unsigned long long)g->sensor,
+		    "sums past %lld", (unsigned long long)g->sensor_id,
 		    (long long)PED_INT_MAX);
 	g->count += rec->count;
-	/* The latest record names the group; a tie goes to the later row. */
-	if (at >= g->name_at) {
-		const struct name *cur = &agg->names[g->name];
-
-		g->name_at = at;
-		if (cur->len != rec->name_len ||
-		    memcmp(cur->s, rec->name, rec->name_len) != 0)
-			g->name = intern_name(agg, rec->name, rec->name_len);
+	/* The latest record names the sensor; a tie goes to the later row. */
+	if (agg->cur_at >= s->name_at) {
+		s->name_at = agg->cur_at;
+		if (s->name_len != rec->name_len ||
+		    memcmp(s->name, rec->name, rec->name_len) != 0)
+			set_name(s, rec->name, rec->name_len);
 	}
 }
 
-/* Names repeat across groups: keep one copy of each. */
-static size_t
-intern_name(struct agg *agg, const char *s, size_t len)
+static struct group *
+new_group(struct agg *agg, uint64_t sensor_id)
 {
-	struct htab_slot *slot;
+	struct group *g;
+
+	if (agg->ngroups == agg->capgroups) {
+		agg->capgroups = agg->capgroups ? agg->capgroups * 2 : 1024;
+		agg->groups = xreallocarray(agg->groups, agg->capgroups,
+		    sizeof(*agg->groups));
+	}
+	g = &agg->groups[agg->ngroups++];
+	g->key = agg->cur_key;
+	g->sensor_id = sensor_id;
+	g->count = 0;
+	return g;
+}
+
+/* The sensor of an id seen before. */
+static struct sensor *
+sensor_get(const struct agg *agg, uint64_t id)
+{
+	if (id < DIRECT_MAX)
+		return &agg->sensors[agg->direct[id] - 1];
+	return &agg->sensors[*pairmap_get(&agg->sensors_by_id, id, 0)];
+}
+
+static struct sensor *
+sensor_for(struct agg *agg, uint64_t id)
+{
+	struct sensor *s;
+	size_t *slot, i;
 	int isnew;
 
-	slot = htab_put(&agg->names_by_text, s, len, &isnew);
-	if (!isnew)
-		return slot->value;
-	if (agg->nnames == agg->capnames) {
-		agg->capnames = agg->capnames ? agg->capnames * 2 : 256;
-		agg->names = xreallocarray(agg->names, agg->capnames,
-		    sizeof(*agg->names));
+	if (id < DIRECT_MAX) {
+		if (agg->direct[id] != 0)
+			return &agg->sensors[agg->direct[id] - 1];
+		slot = NULL;
+	} else {
+		slot = pairmap_put(&agg->sensors_by_id, id, 0, &isnew);
+		if (!isnew)
+			return &agg->sensors[*slot];
 	}
-	/* The table's copy of the key outlives every group. */
-	agg->names[agg->nnames].s = slot->key;
-	agg->names[agg->nnames].len = len;
-	slot->value = agg->nnames;
-	return agg->nnames++;
+	if (agg->nsensors == agg->capsensors) {
+		agg->capsensors = agg->capsensors ? agg->capsensors * 2 : 256;
+		agg->sensors = xreallocarray(agg->sensors, agg->capsensors,
+		    sizeof(*agg->sensors));
+	}
+	i = agg->nsensors++;
+	if (slot != NULL)
+		*slot = i;
+	else
+		agg->direct[id] = i + 1;
+	s = &agg->sensors[i];
+	memset(s, 0, sizeof(*s));
+	s->id = id;
+	/* The first row names it whatever its instant. */
+	s->name = xmalloc(1);
+	return s;
+}
+
+/* Replaces the name, reusing its memory unless far too big for it. */
+static void
+set_name(struct sensor *s, const char *name, size_t len)
+{
+	if (len > s->name_cap || len < s->name_cap / 4) {
+		free(s->name);
+		s->name = xmalloc(len + 1);
+		s->name_cap = len;
+	}
+	memcpy(s->name, name, len);
+	s->name_len = len;
+}
+
+/* Escapes a name for the output, once per sensor. */
+static void
+escape_name(struct sensor *s)
+{
+	size_t i, extra = 0;
+	char *e, *w;
+
+	for (i = 0; i < s->name_len; i++)
+		if (memchr("\t\n\r\\", s->name[i], 4) != NULL)
+			extra++;
+	if (extra == 0)
+		return;
+	e = w = xmalloc(s->name_len + extra + 1);
+	for (i = 0; i < s->name_len; i++) {
+		char c = s->name[i];
+
+		switch (c) {
+		case '\t': *w++ = '\\'; *w++ = 't'; break;
+		case '\n': *w++ = '\\'; *w++ = 'n'; break;
+		case '\r': *w++ = '\\'; *w++ = 'r'; break;
+		case '\\': *w++ = '\\'; *w++ = '\\'; break;
+		default:   *w++ = c; break;
+		}
+	}
+	free(s->name);
+	s->name = e;
+	s->name_len = s->name_cap = (size_t)(w - e);
 }
 
 static int
@@ -203,9 +311,53 @@ group_cmp(const void *a, const void *b)
 
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
-	if (x->sensor != y->sensor)
-		return x->sensor < y->sensor ? -1 : 1;
+	if (x->sensor_id != y->sensor_id)
+		return x->sensor_id < y->sensor_id ? -1 : 1;
 	return 0;
+}
+
+/* Output in 1 MiB blocks: one fwrite(3) for thousands of rows. */
+#define OUT_BUFSZ	(1024 * 1024)
+
+struct out {
+	char	*buf;
+	size_t	 len;
+};
+
+static void
+out_flush(struct out *o)
+{
+	fwrite(o->buf, 1, o->len, stdout);
+	o->len = 0;
+	check_stdout();
+}
+
+static void
+out_put(struct out *o, const void *p, size_t n)
+{
+	if (o->len + n > OUT_BUFSZ) {
+		out_flush(o);
+		if (n > OUT_BUFSZ) {
+			fwrite(p, 1, n, stdout);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+/* Writes '\t', v in decimal, then end (one byte). */
+static void
+out_num(struct out *o, uint64_t v, char end)
+{
+	char b[24], *e = b + sizeof(b), *q = e;
+
+	*--q = end;
+	do
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	*--q = '\t';
+	out_put(o, q, (size_t)(e - q));
 }
 
 static void
@@ -213,32 +365,52 @@ write_groups(struct agg *agg, int header)
 {
 	char pbuf[PERIOD_BUFSZ];
 	struct period p;
-	size_t i;
+	struct out o;
+	uint64_t key = 0;
+	size_t i, plen = 0;
 
-	if (agg->ngroups > 0)	/* qsort(3) takes no NULL, even for none */
+	for (i = 1; i < agg->ngroups; i++)
+		if (group_cmp(&agg->groups[i - 1], &agg->groups[i]) > 0)
+			break;
+	if (i < agg->ngroups)	/* time-ordered input is sorted already */
 		qsort(agg->groups, agg->ngroups, sizeof(*agg->groups),
 		    group_cmp);
+	for (i = 0; i < agg->nsensors; i++)
+		escape_name(&agg->sensors[i]);
+	o.buf = xmalloc(OUT_BUFSZ);
+	o.len = 0;
 	if (header)
-		puts(TSV_HEADER);
+		out_put(&o, TSV_HEADER "\n", sizeof(TSV_HEADER));
 	for (i = 0; i < agg->ngroups; i++) {
 		const struct group *g = &agg->groups[i];
-		const struct name *n = &agg->names[g->name];
+		const struct sensor *s = sensor_get(agg, g->sensor_id);
 
-		period_from_key(g->key, &p);
-		fwrite(pbuf, 1, period_format(&p, pbuf), stdout);
-		printf("\t%llu\t", (unsigned long long)g->sensor);
-		tsv_put_escaped(stdout, n->s, n->len);
-		printf("\t%llu\n", (unsigned long long)g->count);
+		if (i == 0 || g->key != key) {
+			key = g->key;
+			period_from_key(key, &p);
+			plen = period_format(&p, pbuf);
+		}
+		out_put(&o, pbuf, plen);
+		out_num(&o, g->sensor_id, '\t');
+		out_put(&o, s->name, s->name_len);
+		out_num(&o, g->count, '\n');
 	}
+	out_flush(&o);
+	free(o.buf);
 }
 
 static void
 free_agg(struct agg *agg)
 {
-	htab_free(&agg->groups_by_key);
-	htab_free(&agg->names_by_text);
+	size_t i;
+
+	for (i = 0; i < agg->nsensors; i++)
+		free(agg->sensors[i].name);
+	pairmap_free(&agg->groups_by_key);
+	pairmap_free(&agg->sensors_by_id);
 	free(agg->groups);
-	free(agg->names);
+	free(agg->sensors);
+	free(agg->direct);
 }
 
 static void

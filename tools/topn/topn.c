@@ -14,10 +14,12 @@
 #include <string.h>
 
 #include "err.h"
-#include "htab.h"
 #include "num.h"
 #include "output.h"
+#include "pairmap.h"
 #include "period.h"
+#include "quote.h"
+#include "topn.h"
 #include "tsv.h"
 #include "usage.h"
 #include "version.h"
@@ -25,31 +27,34 @@
 
 #define TOPN_HEADER	"period\trank\tsensor_id\tsensor_name\tcount"
 
-struct entry {
-	uint64_t	 count;
-	uint64_t	 sensor;
-	char		*name;
-	size_t		 name_len;
-};
-
-struct keeper {
-	uint64_t	 key;		/* period_key() */
-	struct entry	*e;
-	size_t		 len, cap;
-};
+/*
+ * A keeper finds a sensor seen twice by a scan while it has kept every
+ * row it saw and at most this many; past that, or once it has dropped
+ * a row, its sensors go into the seen set.
+ */
+#define SCAN_MAX	16
+/* Sensor ids below this are marked seen in a bitmap per period. */
+#define SEEN_BITS_MAX	1024
 
 struct topn {
 	uint64_t	 n;		/* 0: keep every row */
 	int		 ties;		/* keep rows tied with the N-th */
-	struct htab	 keepers_by_key;
+	uint32_t	*index;		/* hash of keys: keeper index + 1 */
+	size_t		 capindex;	/* power of two, or 0 */
 	struct keeper	*keepers;
 	size_t		 nkeepers, capkeepers;
-	struct htab	 seen;		/* with -n 0: (period, sensor) seen */
+	size_t		 last;		/* the last record's keeper + 1 */
+	struct pairmap	 seen;		/* (period key, sensor) of tracked
+					   keepers, for ids past the bitmaps */
 };
 
 static void	 add_record(const struct tsv_record *, const struct line_reader *,
 		    void *);
 static struct keeper *keeper_for(struct topn *, uint64_t);
+static struct entry *grow(struct keeper *);
+static int	 seen_before(struct topn *, struct keeper *, uint64_t);
+static void	 track(struct topn *, struct keeper *);
+static int	 mark_seen(struct topn *, struct keeper *, uint64_t);
 static int	 entry_better(const struct entry *, const struct entry *);
 static int	 entry_cmp(const void *, const void *);
 static int	 keeper_cmp(const void *, const void *);
@@ -59,9 +64,10 @@ static void	 write_field(const char *, size_t);
 static void	 free_topn(struct topn *);
 static noreturn void usage(int);
 
-enum { OPT_NO_HEADER = 256, OPT_NO_TIES, OPT_CSV };
+enum { OPT_NO_HEADER = 256, OPT_NO_TIES, OPT_CSV, OPT_BARS };
 
 static const struct option longopts[] = {
+	{ "bars",	no_argument,		NULL, OPT_BARS },
 	{ "csv",	no_argument,		NULL, OPT_CSV },
 	{ "no-header",	no_argument,		NULL, OPT_NO_HEADER },
 	{ "no-ties",	no_argument,		NULL, OPT_NO_TIES },
@@ -74,9 +80,9 @@ int
 main(int argc, char *argv[])
 {
 	struct topn t;
-	size_t i, j;
+	size_t i, j, cols = 0;
 	uint64_t rank;
-	int ch, header = 1, csv = 0;
+	int ch, header = 1, csv = 0, bars = 0, utf8 = 0;
 
 	set_progname(argv[0]);
 	output_init();
@@ -88,6 +94,9 @@ main(int argc, char *argv[])
 		case 'n':
 			t.n = option_uint("-n", "count", optarg, 0,
 			    PED_INT_MAX);
+			break;
+		case OPT_BARS:
+			bars = 1;
 			break;
 		case OPT_CSV:
 			csv = 1;
@@ -108,26 +117,34 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (bars && csv)
+		die(EXIT_USAGE, "--bars and --csv exclude each other");
+	if (bars) {
+		cols = bars_columns();
+		utf8 = bars_utf8_locale();
+	}
 
-	htab_init(&t.keepers_by_key);
-	htab_init(&t.seen);
+	pairmap_init(&t.seen);
 	tsv_read_args(argc, argv, add_record, &t);
 
 	if (t.nkeepers > 0)	/* qsort(3) takes no NULL, even for none */
 		qsort(t.keepers, t.nkeepers, sizeof(*t.keepers), keeper_cmp);
-	if (header)
+	if (header && !bars)
 		fputs(csv ? "period,rank,sensor_id,sensor_name,count\r\n" :
 		    TOPN_HEADER "\n", stdout);
 	for (i = 0; i < t.nkeepers; i++) {
 		struct keeper *k = &t.keepers[i];
 
 		if (t.n == 0)
-			qsort(k->e, k->len, sizeof(*k->e), entry_cmp);
-		for (j = 0, rank = 1; j < k->len; j++) {
-			if (j > 0 && k->e[j].count != k->e[j - 1].count)
-				rank = j + 1;
-			write_row(k, &k->e[j], rank, csv);
-		}
+			qsort(KEEPER_E(k), k->len, sizeof(struct entry),
+			    entry_cmp);
+		if (bars)
+			bars_write(k, i == 0, cols, utf8);
+		else
+			for (j = 0, rank = 1; j < k->len; j++) {
+				rank = entry_rank(k, j, rank);
+				write_row(k, &KEEPER_E(k)[j], rank, csv);
+			}
 		check_stdout();
 	}
 	free_topn(&t);
@@ -135,90 +152,205 @@ main(int argc, char *argv[])
 	return EXIT_OK;
 }
 
+uint64_t
+entry_rank(const struct keeper *k, size_t i, uint64_t prev)
+{
+	const struct entry *e = KEEPER_E(k);
+
+	if (i == 0)
+		return 1;
+	return e[i].count != e[i - 1].count ? i + 1 : prev;
+}
+
 static void
 add_record(const struct tsv_record *rec, const struct line_reader *lr,
     void *arg)
 {
 	struct topn *t = arg;
-	struct keeper *k = keeper_for(t, period_key(&rec->period));
-	struct entry e, *last;
+	struct keeper *k;
+	struct entry e, *last, *ke;
 	size_t lo, hi, mid;
 
+	if (rec->period_same && t->last != 0)
+		k = &t->keepers[t->last - 1];
+	else
+		k = keeper_for(t, period_key(&rec->period));
 	e.count = rec->count;
 	e.sensor = rec->sensor_id;
-	if (t->n == 0) {
-		uint64_t key[2] = { k->key, rec->sensor_id };
-		int isnew;
-
-		htab_put(&t->seen, key, sizeof(key), &isnew);
-		if (!isnew)
-			goto duplicate;
-	} else if (k->len >= t->n) {
+	if (seen_before(t, k, e.sensor))
+		die_data(lr->name, lr->lineno, "sensor %llu appears twice in "
+		    "period %s (aggregate with ped-agg first)",
+		    (unsigned long long)rec->sensor_id,
+		    quote(rec->period_text, rec->period_len));
+	ke = KEEPER_E(k);
+	if (t->n != 0 && k->len >= t->n) {
 		/* Not better than the N-th: out, unless tied and kept. */
-		last = &k->e[t->n - 1];
+		last = &ke[t->n - 1];
 		if (!entry_better(&e, last) &&
 		    !(t->ties && e.count == last->count))
 			return;
 	}
-	/* Keepers are small: a linear scan finds a sensor seen twice. */
-	for (lo = 0; t->n != 0 && lo < k->len; lo++)
-		if (k->e[lo].sensor == e.sensor)
-			goto duplicate;
 
 	/* Binary search for the insertion point (append with -n 0). */
 	lo = 0;
 	hi = k->len;
 	while (t->n != 0 && lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (entry_better(&k->e[mid], &e))
+		if (entry_better(&ke[mid], &e))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (t->n == 0)
 		lo = k->len;
-	if (k->len == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 16;
-		k->e = xreallocarray(k->e, k->cap, sizeof(*k->e));
-	}
-	memmove(&k->e[lo + 1], &k->e[lo], (k->len - lo) * sizeof(*k->e));
+	if (k->len == k->cap)
+		ke = grow(k);
+	memmove(&ke[lo + 1], &ke[lo], (k->len - lo) * sizeof(*ke));
 	e.name = xmemdup(rec->name, rec->name_len);
 	e.name_len = rec->name_len;
-	k->e[lo] = e;
+	ke[lo] = e;
 	k->len++;
 
 	/* Drop rows now ranked past N. */
 	while (t->n != 0 && k->len > t->n) {
-		last = &k->e[k->len - 1];
-		if (t->ties && last->count == k->e[t->n - 1].count)
+		last = &ke[k->len - 1];
+		if (t->ties && last->count == ke[t->n - 1].count)
 			break;
 		free(last->name);
 		k->len--;
 	}
-	return;
-duplicate:
-	die_data(lr->name, lr->lineno, "sensor %llu appears twice in period "
-	    "\"%.*s\" (aggregate with ped-agg first)",
-	    (unsigned long long)rec->sensor_id, (int)rec->period_len,
-	    rec->period_text);
+}
+
+/*
+ * Whether sensor was in k's period before, recording it: every row
+ * counts, kept or not, so a repeat is found whatever -n is.
+ */
+static int
+seen_before(struct topn *t, struct keeper *k, uint64_t sensor)
+{
+	const struct entry *e = KEEPER_E(k);
+	size_t i;
+
+	if (!k->tracked) {
+		for (i = 0; i < k->len; i++)
+			if (e[i].sensor == sensor)
+				return 1;
+		/* The scan stays exact while no row is ever left out. */
+		if ((t->n == 0 || k->len < t->n) && k->len < SCAN_MAX)
+			return 0;
+		track(t, k);
+	}
+	return mark_seen(t, k, sensor);
+}
+
+/*
+ * Records sensor as seen in k's period; returns whether it was already.
+ * Small ids (all of the city's) take a bit in the keeper's bitmap, the
+ * rest an entry in the shared set.
+ */
+static int
+mark_seen(struct topn *t, struct keeper *k, uint64_t sensor)
+{
+	size_t w = (size_t)(sensor / 64), n = k->seen ? k->seen[0] : 0, cap;
+	uint64_t bit = 1ULL << (sensor % 64), *words;
+	int isnew;
+
+	if (sensor >= SEEN_BITS_MAX) {
+		pairmap_put(&t->seen, k->key, sensor, &isnew);
+		return !isnew;
+	}
+	if (w >= n) {
+		for (cap = n ? n : 1; cap <= w; cap *= 2)
+			;
+		k->seen = xreallocarray(k->seen, cap + 1, sizeof(*k->seen));
+		memset(k->seen + 1 + n, 0, (cap - n) * sizeof(*k->seen));
+		k->seen[0] = cap;
+	}
+	words = k->seen + 1;
+	if (words[w] & bit)
+		return 1;
+	words[w] |= bit;
+	return 0;
+}
+
+/* From now on k's sensors are marked as they come. */
+static void
+track(struct topn *t, struct keeper *k)
+{
+	const struct entry *e = KEEPER_E(k);
+	size_t i;
+
+	for (i = 0; i < k->len; i++)
+		mark_seen(t, k, e[i].sensor);
+	k->tracked = 1;
+}
+
+/* Room for one more row: the first in the keeper, then an array. */
+static struct entry *
+grow(struct keeper *k)
+{
+	struct entry one;
+
+	if (k->cap == 0) {
+		k->cap = 1;
+		return &k->u.one;
+	}
+	if (k->cap >= 1u << 30)
+		die(EXIT_RUNTIME, "more than %u rows in one period", 1u << 30);
+	if (k->cap == 1) {
+		one = k->u.one;
+		k->u.many = xreallocarray(NULL, 2, sizeof(*k->u.many));
+		k->u.many[0] = one;
+	} else
+		k->u.many = xreallocarray(k->u.many, k->cap * 2,
+		    sizeof(*k->u.many));
+	k->cap *= 2;
+	return k->u.many;
+}
+
+/*
+ * The slot of key in the index: its keeper's, or the empty one where it
+ * goes. 4 bytes a slot, so a million one-row periods stay small.
+ */
+static uint32_t *
+index_slot(const struct topn *t, uint64_t key)
+{
+	size_t mask = t->capindex - 1;
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+
+	while (t->index[i] != 0 && t->keepers[t->index[i] - 1].key != key)
+		i = (i + 1) & mask;
+	return &t->index[i];
 }
 
 static struct keeper *
 keeper_for(struct topn *t, uint64_t key)
 {
-	struct htab_slot *slot;
 	struct keeper *k;
-	int isnew;
+	uint32_t *slot;
+	size_t i;
 
-	slot = htab_put(&t->keepers_by_key, &key, sizeof(key), &isnew);
-	if (!isnew)
-		return &t->keepers[slot->value];
+	if ((t->nkeepers + 1) * 2 > t->capindex) {
+		if (t->nkeepers >= UINT32_MAX / 2)
+			die(EXIT_RUNTIME, "more than %u periods", UINT32_MAX / 2);
+		free(t->index);
+		t->capindex = t->capindex ? t->capindex * 2 : 1024;
+		t->index = xcalloc(t->capindex, sizeof(*t->index));
+		for (i = 0; i < t->nkeepers; i++)
+			*index_slot(t, t->keepers[i].key) = (uint32_t)i + 1;
+	}
+	slot = index_slot(t, key);
+	if (*slot != 0) {
+		t->last = *slot;
+		return &t->keepers[*slot - 1];
+	}
 	if (t->nkeepers == t->capkeepers) {
 		t->capkeepers = t->capkeepers ? t->capkeepers * 2 : 256;
 		t->keepers = xreallocarray(t->keepers, t->capkeepers,
 		    sizeof(*t->keepers));
 	}
-	slot->value = t->nkeepers;
+	*slot = (uint32_t)t->nkeepers + 1;
+	t->last = t->nkeepers + 1;
 	k = &t->keepers[t->nkeepers++];
 	memset(k, 0, sizeof(*k));
 	k->key = key;
@@ -287,25 +419,30 @@ free_topn(struct topn *t)
 	size_t i, j;
 
 	for (i = 0; i < t->nkeepers; i++) {
-		for (j = 0; j < t->keepers[i].len; j++)
-			free(t->keepers[i].e[j].name);
-		free(t->keepers[i].e);
+		struct keeper *k = &t->keepers[i];
+
+		for (j = 0; j < k->len; j++)
+			free(KEEPER_E(k)[j].name);
+		if (k->cap > 1)
+			free(k->u.many);
+		free(k->seen);
 	}
 	free(t->keepers);
-	htab_free(&t->keepers_by_key);
-	htab_free(&t->seen);
+	free(t->index);
+	pairmap_free(&t->seen);
 }
 
 static void
 usage(int status)
 {
 	usage_exit(status,
-	    "usage: ped-topn [-n N] [--no-ties] [--csv] [--no-header] "
+	    "usage: ped-topn [-n N] [--no-ties] [--csv | --bars] [--no-header] "
 	    "[file ...]",
 	    "  -n N             keep ranks 1..N of each period (default 10;\n"
 	    "                   0 keeps the full ranking)\n"
 	    "      --no-ties    keep exactly N rows, ties broken by lower sensor_id\n"
 	    "      --csv        write RFC 4180 CSV (CRLF) instead of TSV\n"
+	    "      --bars       draw each period's ranking as bars, terminal wide\n"
 	    "      --no-header  write no header line\n"
 	    "      --help       print this help and exit\n"
 	    "      --version    print the version and exit\n"
