@@ -61,6 +61,7 @@ struct record {
 };
 
 #define WHY_SIZE	256		/* room for a reason message */
+#define NAME_MAX_BYTES	1024		/* longest sensor name accepted */
 
 /* schema.c */
 const char	*schema_name(enum schema s);

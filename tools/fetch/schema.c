@@ -342,7 +342,9 @@ quote_nul(const char *s, size_t len)
 }
 
 /*
- * A sensor name is UTF-8 text without NUL (the TSV is text). JSON's
+ * A sensor name is UTF-8 text without NUL (the TSV is text), at most
+ * NAME_MAX_BYTES long (real names are under 100: a longer one is a
+ * broken row, and every group downstream would carry it). JSON's
  * \u0000 reaches here as C0 80 (json.c), which is no UTF-8 either.
  */
 static int
@@ -352,6 +354,12 @@ check_name(const struct csv_field *f, char *why)
 	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
 	uint64_t w, bad = 0;
 	size_t ok, i;
+
+	if (f->len > NAME_MAX_BYTES) {
+		snprintf(why, WHY_SIZE, "sensor_name of %zu bytes, longer than "
+		    "%d: %s", f->len, NAME_MAX_BYTES, quote(f->s, f->len));
+		return -1;
+	}
 
 	/* ASCII without NUL, the usual name, 8 bytes at a time. */
 	for (i = 0; i + 8 <= f->len; i += 8) {
