@@ -192,13 +192,14 @@ uploaded=()
 
 # start_job DESC IN OUT ERR CMD...: run CMD in the background with its
 # standard input, output and error from the paths IN, OUT and ERR (""
-# keeps the script's own); the job is CMD's own process.
+# keeps the script's own; &8 is the script's stdin, &2 its stderr, shared,
+# not reopened); the job is CMD's own process.
 start_job() {
 	local desc=$1 in=$2 out=$3 errp=$4
 	shift 4
 	{
-		if [ -n "$in" ]; then exec <"$in"; fi
-		if [ -n "$out" ]; then exec >"$out"; fi
+		case $in in "") ;; "&8") exec <&8 ;; *) exec <"$in" ;; esac
+		case $out in "") ;; "&2") exec >&2 ;; *) exec >"$out" ;; esac
 		if [ -n "$errp" ]; then exec 2>"$errp"; fi
 		exec 8<&- 9<&- "$@"
 	} &
@@ -218,56 +219,82 @@ kill_jobs() {	# kill_jobs SIGNAL: every job still running
 }
 
 # wait_jobs: wait for every job started; the first failure kills the rest
-# and wait_jobs returns 1 with $failure naming the stages that failed (not
-# those that only saw a closed pipe, or that this script killed).
-# wait_or_die: wait_jobs, or one message and exit 1.
+# and wait_jobs returns 1 with $failure naming the stage that failed first
+# (not those that then saw a cut stream or a closed pipe, or that this
+# script killed). wait_or_die: wait_jobs, or one message and exit 1.
 failure=""
 wait_jobs() {
+	local i pid st left sweep=1 sigpiped=""
 	local -A index_of=()
-	local i pid st left=0 causes="" sigpiped="" d
 	failure=""
-	for i in "${!jobs_pid[@]}"; do
-		if [ "${jobs_status[i]}" = running ]; then
-			index_of[${jobs_pid[i]}]=$i
-			left=$((left + 1))
-		fi
-	done
-	while [ $left -gt 0 ]; do
-		pid=""
-		st=0
-		wait -n -p pid "${!index_of[@]}" || st=$?
-		[ -n "$pid" ] || break
-		i=${index_of[$pid]}
-		unset "index_of[$pid]"
-		left=$((left - 1))
-		if [ "${jobs_status[i]}" = killed ] && [ "$st" -eq 143 ]; then
-			jobs_status[i]=0
-			continue
-		fi
-		jobs_status[i]=$st
-		[ "$st" -ne 0 ] || continue
-		d="stage ${jobs_desc[i]} $(describe_status "$st")"
-		if [ "$st" -eq 141 ]; then
-			sigpiped+="${sigpiped:+, }$d"
+	for i in "${!jobs_pid[@]}"; do index_of[${jobs_pid[i]}]=$i; done
+	while :; do
+		left=0
+		for i in "${!jobs_pid[@]}"; do
+			case ${jobs_status[i]} in running | killed) ;; *) continue ;; esac
+			# A job that ended before the last one started may be out of
+			# bash's job table, where wait -n looks; wait PID still has
+			# its status.
+			if [ $sweep -eq 1 ] && ! kill -0 "${jobs_pid[i]}" 2>/dev/null; then
+				st=0
+				wait "${jobs_pid[i]}" || st=$?
+				job_ended "$i" "$st"
+			else
+				left=$((left + 1))
+			fi
+		done
+		[ $left -gt 0 ] || break
+		pid="" st=0
+		wait -n -p pid 2>/dev/null || st=$?
+		pid=${pid:-}
+		if [ -n "$pid" ] && [ -n "${index_of[$pid]:-}" ]; then
+			job_ended "${index_of[$pid]}" "$st"
+			sweep=0
+		elif [ $sweep -eq 1 ] && [ "$st" -eq 127 ]; then
+			# No job in the table, yet one runs: wait for it by PID.
+			for i in "${!jobs_pid[@]}"; do
+				case ${jobs_status[i]} in running | killed) ;; *) continue ;; esac
+				st=0
+				wait "${jobs_pid[i]}" || st=$?
+				job_ended "$i" "$st"
+				break
+			done
 		else
-			causes+="${causes:+, }$d"
+			sweep=1
 		fi
-		[ -n "$failure" ] || kill_jobs TERM
-		failure=${causes:-$sigpiped}
 	done
 	jobs_pid=() jobs_desc=() jobs_status=()
+	failure=${failure:-$sigpiped}
 	[ -z "$failure" ]
+}
+job_ended() {	# job_ended INDEX STATUS (for wait_jobs)
+	local i=$1 st=$2 d
+	if [ "${jobs_status[i]}" = killed ] && [ "$st" -eq 143 ]; then
+		jobs_status[i]=0
+		return
+	fi
+	jobs_status[i]=$st
+	[ "$st" -ne 0 ] || return 0
+	case $st in	# no $(kill -l): a subshell here could drop dead jobs
+	129) d="was killed by SIGHUP" ;;
+	130) d="was killed by SIGINT" ;;
+	134) d="was killed by SIGABRT" ;;
+	137) d="was killed by SIGKILL" ;;
+	139) d="was killed by SIGSEGV" ;;
+	141) d="was killed by SIGPIPE" ;;
+	143) d="was killed by SIGTERM" ;;
+	*) d="failed (exit $st)" ;;
+	esac
+	d="stage ${jobs_desc[i]} $d"
+	if [ "$st" -eq 141 ]; then
+		sigpiped=${sigpiped:-$d}
+	elif [ -z "$failure" ]; then
+		failure=$d
+	fi
+	kill_jobs TERM
 }
 wait_or_die() {
 	wait_jobs || die 1 "$failure; nothing written"
-}
-
-describe_status() {
-	if [ "$1" -gt 128 ] && [ "$1" -lt 160 ]; then
-		echo "was killed by SIG$(kill -l "$(($1 - 128))")"
-	else
-		echo "failed (exit $1)"
-	fi
 }
 
 cleanup() {
@@ -384,7 +411,7 @@ if [ -n "$source_spec" ]; then fetch+=(-- "$source_spec"); else fetch+=(--histor
 # the -v summary is held back for the end. A ped-fetch that predates the
 # one-line summary prints it as three lines: they are joined into one.
 filter_awk='
-function out(s) { print s; fflush() }
+function out(s) { print s > "/dev/stderr"; fflush("/dev/stderr") }
 /^ped-fetch: summary: / { sum = substr($0, 21); next }
 /^ped-fetch: rows read [0-9]+, emitted [0-9]+, skipped [0-9]+$/ {
 	split($0, a, /[ ,]+/); read = a[4]; kept = a[6]; skipped = a[8]; old = 1; next
@@ -399,11 +426,15 @@ function out(s) { print s; fflush() }
 END {
 	if (sum == "" && old)
 		sum = sprintf("rows read %s, kept %s, duplicate hours %s (policy sum), skipped %s, sensors %s, first %s, last %s", read, kept, dup, skipped, sensors, first, last)
-	if (sum != "") print sum > file
+	if (sum != "") print sum
 }'
 mkfifo -- "$work/fetch.err"
-start_job "ped-fetch (stderr)" "$work/fetch.err" /dev/fd/2 "" awk -v file="$work/summary" "$filter_awk"
-produce raw "ped-fetch" /dev/fd/8 "$work/fetch.err" "${fetch[@]}"
+# A coprocess: the summary waits in its pipe (not on a full disk) until the
+# end, read from fd 7.
+coproc FILTER { exec <"$work/fetch.err" 8<&- 9<&- awk "$filter_awk"; }
+exec 7<&"${FILTER[0]}"
+jobs_pid+=("$FILTER_PID") jobs_desc+=("ped-fetch (stderr)") jobs_status+=(running)
+produce raw "ped-fetch" "&8" "$work/fetch.err" "${fetch[@]}"
 for p in hour day month year weekday monthname; do
 	[ -n "${need[$p]:-}" ] || continue
 	produce "$p" "ped-agg -b $p" "$work/in-$p" "" ped-agg -b "$p"
@@ -644,7 +675,9 @@ if [ -n "$s3" ]; then
 	uploading=0
 fi
 
-if [ $quiet -eq 0 ] && [ -s "$work/summary" ]; then
-	printf '%s: summary: %s\n' "$prog" "$(cat -- "$work/summary")" >&2 || true
+summary=""
+read -r -u 7 summary || true
+if [ $quiet -eq 0 ] && [ -n "$summary" ]; then
+	printf '%s: summary: %s\n' "$prog" "$summary" >&2 || true
 fi
 exit 0

@@ -11,9 +11,10 @@ setup() {
 }
 
 @test "day and month tables from the bundled sample equal the tools run by hand" {
-	run "$P" -s "$SAMPLE" -o out
+	run --separate-stderr "$P" -s "$SAMPLE" -o out
 	assert_success
 	assert_output ''
+	assert_stderr --regexp '^ped-pipeline: summary: rows read 50000, kept 50000, '
 	run ls -A out
 	assert_output "$(printf 'top10_by_day.csv\ntop10_by_month.csv')"
 	ped-fetch "$SAMPLE" >h.tsv
@@ -160,7 +161,7 @@ setup() {
 
 @test "an unwritable output folder fails cleanly" {
 	run -1 --separate-stderr "$P" -s "$SEED" -o /proc/ped-nowhere
-	assert_stderr --partial 'ped-pipeline: /proc/ped-nowhere'
+	assert_stderr --partial 'ped-pipeline: "/proc/ped-nowhere": cannot create the output folder'
 }
 
 @test "a full disk fails cleanly and leaves no outputs" {
