@@ -552,10 +552,11 @@ if (trend) {
 	} else {
 		load ARG8
 		set xtics rotate by -45
-		plot for [i = 0:int(ARG6) - 1] ARG5 index i using 1:2 with linespoints dt (int(i / 8) % 5) + 1 pt 7 ps 0.4 title columnheader(2)
+		plot for [i = 0:int(ARG6) - 1] ARG5 index i using 1:2 with linespoints dt int(i / 8) % 5 + 1 pt 7 ps 0.4 title columnheader(2)
 	}
-	reset
-	unset label 1
+	reset	# and so again:
+	set datafile separator "\t"
+	set datafile commentschars ""
 }
 set origin 0, 0
 set size 1, real(bh) / (bh + th)
@@ -565,6 +566,7 @@ set style fill solid 0.8 border -1
 set xlabel "pedestrians"
 set grid xtics
 set ytics nomirror scale 0
+set xtics nomirror
 set offsets 0, graph 0.12, 0, 0
 if (rows == 0) {
 	set label 1 "no data" at graph 0.5, 0.5 center
