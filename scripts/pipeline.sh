@@ -173,7 +173,8 @@ fi
 err=$(mkdir -p -- "$outdir" 2>&1) ||
     die 1 "$(q "$outdir"): cannot create the output folder: ${err##*: }"
 [ -d "$outdir" ] || die 1 "$(q "$outdir"): not a folder"
-exec 8<&0	# the source's stdin, for -s -
+# The source's stdin, for -s - (or nothing when it is closed).
+if ! { exec 8<&0; } 2>/dev/null; then exec 8</dev/null; fi
 exec 9<"$outdir" || die 1 "$(q "$outdir"): cannot open the output folder"
 
 # Every target must be a file or absent: a folder (or anything else) named
@@ -637,7 +638,9 @@ done
 mkdir -- "$work/old" || die 1 "$(q "$work"): cannot write; nothing written"
 for f in "${outputs[@]}"; do
 	if [ -e "$outdir/$f" ] || [ -L "$outdir/$f" ]; then
-		err=$(ln -P -- "$outdir/$f" "$work/old/$f" 2>&1) ||
+		# A hard link, or a copy where the file system has none.
+		ln -P -- "$outdir/$f" "$work/old/$f" 2>/dev/null ||
+		    err=$(cp -P --preserve=all -- "$outdir/$f" "$work/old/$f" 2>&1) ||
 		    die 1 "$(q "$outdir/$f"): cannot keep the old file: ${err##*: }; nothing written"
 	fi
 done
