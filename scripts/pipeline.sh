@@ -334,6 +334,12 @@ if ! flock -n 9; then
 	wait_or_die
 	check_targets	# the other run may have changed the folder
 fi
+# With the lock held, a work folder left in DIR is a killed run's (SIGKILL,
+# power loss): remove it.
+for f in "$outdir"/.ped-pipeline.??????; do
+	[ ! -d "$f" ] || [ -L "$f" ] || rm -rf -- "$f" ||
+	    die 1 "$(q "$f"): cannot remove a killed run's work folder"
+done
 
 err=$(mktemp -d -- "$outdir/.ped-pipeline.XXXXXX" 2>&1) ||
     die 1 "$(q "$outdir"): cannot write to the output folder: ${err##*: }"

@@ -75,6 +75,13 @@ until_true() {
 	assert_output "$(printf 'notes.txt\ntop10_by_day.csv\ntop10_by_month.csv')"
 }
 
+@test "a work folder a killed run left behind is removed once the lock is held" {
+	mkdir -p out/.ped-pipeline.AbC123/in-day out/.ped-pipeline.keep
+	run -0 "$P" -s "$SEED" -o out --quiet
+	run ls -A out
+	assert_output "$(printf '.ped-pipeline.keep\ntop10_by_day.csv\ntop10_by_month.csv')"
+}
+
 @test "--no-wait fails at once while another run holds the folder" {
 	mkdir out
 	# Hold the lock as a running ped-pipeline would, until the FIFO opens.
