@@ -414,9 +414,12 @@ fetch=(ped-fetch)
 [ -z "$locations" ] || fetch+=(--locations "$locations")
 if [ -n "$source_spec" ]; then fetch+=(-- "$source_spec"); else fetch+=(--history); fi
 
-# ped-fetch's stderr: its warnings and errors go on to ours as they come;
-# the -v summary is held back for the end. A ped-fetch that predates the
-# one-line summary prints it as three lines: they are joined into one.
+# ped-fetch's stderr: its warnings, errors and retries go on to ours as
+# they come; the -v summary is held back for the end, and -v's other
+# notes (format, locations, each --history source's rows, the cache, the
+# ZIP member) are dropped: the pipeline's user gets one line. A ped-fetch
+# that predates the one-line summary prints it as three lines: they are
+# joined into one.
 filter_awk='
 function out(s) { print s > "/dev/stderr"; fflush("/dev/stderr") }
 /^ped-fetch: summary: / { sum = substr($0, 21); next }
@@ -429,6 +432,14 @@ function out(s) { print s > "/dev/stderr"; fflush("/dev/stderr") }
 	sub(/.* to /, "", last); old = 1; next
 }
 /^ped-fetch: .*: format [a-z0-9-]+$/ { next }
+/^ped-fetch: .*: [0-9]+ rows outside --since\/--until$/ { next }
+/^ped-fetch: .*: [0-9]+ locations; [0-9]+ rows named, [0-9]+ sensor ids without a location kept their name$/ { next }
+/^ped-fetch: (archive|live) .*: ([0-9]+ rows, [-0-9T]+ to [-0-9T]+|no rows kept)$/ { next }
+/^ped-fetch: (archive|live): not read, / { next }
+/^ped-fetch: live .*: [0-9]+ rows on or before the archive.s last day left out$/ { next }
+/^ped-fetch: .*: not modified, reading the cached copy / { next }
+/^ped-fetch: .*: reading member / { next }
+/^ped-fetch: .*: [0-9]+ rows in [0-9]+ pages of [0-9]+, [0-9]+ jobs$/ { next }
 { out($0) }
 END {
 	if (sum == "" && old)

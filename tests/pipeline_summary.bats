@@ -29,6 +29,38 @@ EOF
 	chmod +x fakebin/ped-fetch
 }
 
+@test "ped-fetch -v's notes are dropped, its warnings kept: one summary line" {
+	mkdir -p fakebin
+	for t in ped-agg ped-topn; do ln -sf "$PED_BIN/$t" fakebin/$t; done
+	# The -v lines of ped-fetch --history as its branches print them.
+	cat >fakebin/ped-fetch <<EOF
+#!/bin/sh
+"$PED_BIN/ped-fetch" -q "$SEED" || exit
+cat >&2 <<'EOT'
+ped-fetch: "https://h/a.zip": not modified, reading the cached copy /c/ped/x
+ped-fetch: "https://h/a.zip": reading member "counts.csv"
+ped-fetch: https://h/a.zip: format legacy-csv
+ped-fetch: archive https://h/a.zip: 4562230 rows, 2009-05-01T00 to 2022-12-14T23
+ped-fetch: https://h/a.zip: 1000 rows outside --since/--until
+ped-fetch: warning: no data from 2022-12-15 to 2022-12-31T23 in either source
+ped-fetch: live https://o/exports/csv: 2000 rows, 2023-01-01T00 to 2023-03-01T00
+ped-fetch: live https://o/exports/csv: 24 rows on or before the archive's last day left out
+ped-fetch: archive: not read, --since is after its last day
+ped-fetch: live: not read, --until is before the archive's last day
+ped-fetch: https://o/exports/csv: 5 rows in 1 pages of 50000, 4 jobs
+ped-fetch: https://o/exports/csv: HTTP 503, retry 1/5 in 0.5s
+ped-fetch: locs.csv: 113 locations; 900 rows named, 2 sensor ids without a location kept their name
+ped-fetch: summary: rows read 4564230, kept 4564206, duplicate hours 0 (policy first), skipped 0, sensors 82, first 2009-05-01T00, last 2023-03-01T00
+EOT
+EOF
+	chmod +x fakebin/ped-fetch
+	run -0 --separate-stderr env PED_BIN="$PWD/fakebin" "$P" -o out
+	assert_stderr "$(printf '%s\n' \
+	    'ped-fetch: warning: no data from 2022-12-15 to 2022-12-31T23 in either source' \
+	    'ped-fetch: https://o/exports/csv: HTTP 503, retry 1/5 in 0.5s' \
+	    'ped-pipeline: summary: rows read 4564230, kept 4564206, duplicate hours 0 (policy first), skipped 0, sensors 82, first 2009-05-01T00, last 2023-03-01T00')"
+}
+
 @test "one summary line at the end, from ped-fetch -v" {
 	run -0 --separate-stderr "$P" -s "$SEED" -o out
 	assert_output ''
