@@ -62,20 +62,44 @@ die() {	# die STATUS MESSAGE
 }
 
 # q TEXT: TEXT in double quotes for a message, as quote() does in the C
-# tools: control bytes escaped, at most 64 bytes, "..." when cut.
+# tools: control bytes and invalid UTF-8 escaped, at most 64 bytes, "..."
+# when cut.
 q() {
-	local s=$1 out="" c i cut=""
+	local s=$1 out="" c i k len v cut=""
 	local LC_ALL=C
 	if [ ${#s} -gt 64 ]; then s=${s:0:64}; cut=...; fi
 	for ((i = 0; i < ${#s}; i++)); do
 		c=${s:i:1}
+		printf -v v '%d' "'$c"
+		if [ "$v" -ge 128 ] || [ "$v" -lt 0 ]; then
+			((v &= 255))
+			# A whole UTF-8 sequence is kept; any other byte is escaped.
+			if ((v >= 0xc2 && v <= 0xdf)); then len=2
+			elif ((v >= 0xe0 && v <= 0xef)); then len=3
+			elif ((v >= 0xf0 && v <= 0xf4)); then len=4
+			else len=0
+			fi
+			for ((k = 1; k < len; k++)); do
+				printf -v v '%d' "'${s:i+k:1}"
+				((v &= 255))
+				((v >= 0x80 && v <= 0xbf)) || { len=0; break; }
+			done
+			if [ $len -gt 0 ]; then
+				out+=${s:i:len}
+				i=$((i + len - 1))
+			else
+				printf -v c '\\x%02x' "$(($(printf '%d' "'$c") & 255))"
+				out+=$c
+			fi
+			continue
+		fi
 		case $c in
 		"\\") out+="\\\\" ;;
 		'"') out+='\"' ;;
 		$'\t') out+='\t' ;;
 		$'\n') out+='\n' ;;
 		$'\r') out+='\r' ;;
-		[[:cntrl:]]) out+=$(printf '\\x%02x' "'$c") ;;
+		[[:cntrl:]]) printf -v c '\\x%02x' "$v"; out+=$c ;;
 		*) out+=$c ;;
 		esac
 	done

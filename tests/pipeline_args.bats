@@ -54,6 +54,12 @@ setup() {
 	assert_stderr 'ped-pipeline: -p: unknown period "da\x1b[31my" (hour, day, month, year, weekday, monthname)'
 	run -64 --separate-stderr "$P" --duplicates $'no\tpe'
 	assert_stderr 'ped-pipeline: --duplicates: unknown policy "no\tpe" (first, last, max, sum, error)'
+	run -64 --separate-stderr "$P" -p $'caf\xc3\xa9,bad\xff\xc3x'
+	assert_stderr 'ped-pipeline: -p: unknown period "caf'$'\xc3\xa9''" (hour, day, month, year, weekday, monthname)'
+	run -64 --separate-stderr "$P" -p "day,$(printf 'x%.0s' {1..70})"
+	assert_stderr 'ped-pipeline: -p: unknown period "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"... (hour, day, month, year, weekday, monthname)'
+	run -64 --separate-stderr "$P" -p $'bad\xff\xc3x'
+	assert_stderr 'ped-pipeline: -p: unknown period "bad\xff\xc3x" (hour, day, month, year, weekday, monthname)'
 	run -64 --separate-stderr "$P" --$'bo\ngus'
 	assert_equal "${stderr_lines[0]}" 'ped-pipeline: unknown argument "--bo\ngus"'
 }
