@@ -175,6 +175,9 @@ fi
 for t in ped-fetch ped-agg ped-topn; do
 	command -v "$t" >/dev/null || die 1 "$t: not found (run make, or set PED_BIN)"
 done
+for t in flock setsid; do
+	command -v "$t" >/dev/null || die 1 "$t: not found (Debian package util-linux)"
+done
 [ -z "$s3" ] || command -v ped-s3put >/dev/null || die 1 "ped-s3put: not found (run make, or set PED_BIN)"
 [ $plot -eq 0 ] || command -v gnuplot >/dev/null ||
     die 1 "--plot needs gnuplot, which is not installed (Debian package gnuplot-nox)"
@@ -218,7 +221,8 @@ uploaded=()
 # start_job DESC IN OUT ERR CMD...: run CMD in the background with its
 # standard input, output and error from the paths IN, OUT and ERR (""
 # keeps the script's own; &8 is the script's stdin, &2 its stderr, shared,
-# not reopened); the job is CMD's own process.
+# not reopened); the job is CMD's own process, in a session of its own
+# (setsid), so that a signal reaches whatever CMD itself starts.
 start_job() {
 	local desc=$1 in=$2 out=$3 errp=$4
 	shift 4
@@ -226,7 +230,7 @@ start_job() {
 		case $in in "") ;; "&8") exec <&8 ;; *) exec <"$in" ;; esac
 		case $out in "") ;; "&2") exec >&2 ;; *) exec >"$out" ;; esac
 		if [ -n "$errp" ]; then exec 2>"$errp"; fi
-		exec 8<&- 9<&- "$@"
+		exec 8<&- 9<&- setsid "$@"
 	} &
 	jobs_pid+=($!)
 	jobs_desc+=("$desc")
@@ -237,7 +241,9 @@ kill_jobs() {	# kill_jobs SIGNAL: every job still running
 	local i
 	for i in "${!jobs_pid[@]}"; do
 		if [ "${jobs_status[i]}" = running ]; then
-			kill "-$1" "${jobs_pid[i]}" 2>/dev/null || true
+			# Its process group, or the job alone before setsid ran.
+			kill "-$1" -- "-${jobs_pid[i]}" 2>/dev/null ||
+			    kill "-$1" "${jobs_pid[i]}" 2>/dev/null || true
 			jobs_status[i]=killed
 		fi
 	done

@@ -23,8 +23,8 @@ setup() {
 	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER \
 	    AWS_DEFAULT_REGION=us-east-1 AWS_ENDPOINT_URL="$EP" \
 	    AWS_EC2_METADATA_DISABLED=true
-	# ped-s3put that logs each target, and fails for the one named in
-	# $FAIL_ON.
+	# ped-s3put that logs each target, fails for the one named in $FAIL_ON,
+	# and hangs in a child process for the one named in $HANG_ON.
 	mkdir fakebin
 	for t in ped-fetch ped-agg ped-topn; do ln -s "$PED_BIN/$t" fakebin/$t; done
 	cat >fakebin/ped-s3put <<EOF2
@@ -32,6 +32,7 @@ setup() {
 for a; do last=\$a; done
 echo "\$last" >>"$PWD/uploads"
 case "\$last" in *"\${FAIL_ON:-/nothing/}") echo "ped-s3put: \$last: NoSuchBucket" >&2; exit 1;; esac
+case "\$last" in *"\${HANG_ON:-/nothing/}") sleep 600 & echo \$! >"$PWD/sleep.pid"; wait;; esac
 exec "$PED_BIN/ped-s3put" "\$@"
 EOF2
 	chmod +x fakebin/ped-s3put
@@ -77,4 +78,25 @@ s3() { /usr/bin/aws --endpoint-url "$EP" s3 "$@"; }
 @test "the manifest's own upload failing is named" {
 	run -1 --separate-stderr env PED_BIN="$PWD/fakebin" FAIL_ON=_SUCCESS "$P" -s "$SEED" -o out --s3 s3://testbucket/run4/
 	assert_stderr --partial 'ped-pipeline: stage ped-s3put of the _SUCCESS manifest failed; every file was uploaded, but no manifest'
+}
+
+@test "SIGTERM while uploading: the upload's whole process tree stops; no manifest" {
+	env PED_BIN="$PWD/fakebin" HANG_ON=top10_by_month.csv "$P" -s "$SEED" -o out --s3 s3://testbucket/run5/ 2>err 3>&- &
+	pid=$!
+	for i in $(seq 400); do [ -s sleep.pid ] && break; sleep 0.05; done
+	[ -s sleep.pid ] || fail "the upload did not start"
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	assert_equal "$st" 143
+	run cat err
+	assert_output 'ped-pipeline: interrupted by SIGTERM while uploading; uploaded: top10_by_day.csv; no _SUCCESS manifest was written'
+	# The hanging child of ped-s3put went with it.
+	sleeper=$(cat sleep.pid)
+	for i in $(seq 200); do kill -0 "$sleeper" 2>/dev/null || break; sleep 0.05; done
+	! kill -0 "$sleeper" 2>/dev/null || { kill "$sleeper"; fail "ped-s3put's child still runs"; }
+	run s3 ls s3://testbucket/run5/
+	refute_output --partial _SUCCESS
+	run ls -A out
+	assert_output "$(printf 'top10_by_day.csv\ntop10_by_month.csv')"
 }
