@@ -16,8 +16,9 @@ set -euo pipefail
 
 prog=ped-pipeline
 version=0.1.0
-usage_line="usage: $prog [-s SOURCE] [-l LOCATIONS] [-o DIR] [-n N] [-p PERIODS] [--s3 s3://bucket/prefix/]
-                    [--duplicates POLICY] [--keep-staged] [--seed] [--plot] [--quiet] [--no-wait]"
+usage_line="usage: $prog [-s SOURCE] [-l LOCATIONS] [-o DIR] [-n N] [-p PERIODS]
+                    [--s3 s3://bucket/prefix/] [--duplicates POLICY]
+                    [--keep-staged] [--seed] [--plot] [--quiet] [--no-wait]"
 options="
   -s SOURCE        what ped-fetch reads: a file, - for stdin, or a URL
                    (default: the whole history, ped-fetch --history)
