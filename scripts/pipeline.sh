@@ -216,8 +216,10 @@ check_targets() {
 	done
 }
 
-work="" jobs_pid=() jobs_desc=() jobs_status=() publishing=0 uploading=0
-uploaded=()
+work="" jobs_pid=() jobs_desc=() jobs_status=() jobs_in=() publishing=0
+uploading=0 uploaded=()
+declare -A writer_of=()	# a FIFO or file -> the index of the job writing it
+declare -A tee_job=()	# the index of each tee job -> 1
 
 # start_job DESC IN OUT ERR CMD...: run CMD in the background with its
 # standard input, output and error from the paths IN, OUT and ERR (""
@@ -231,11 +233,13 @@ start_job() {
 		case $in in "") ;; "&8") exec <&8 ;; *) exec <"$in" ;; esac
 		case $out in "") ;; "&2") exec >&2 ;; *) exec >"$out" ;; esac
 		if [ -n "$errp" ]; then exec 2>"$errp"; fi
-		exec 8<&- 9<&- setsid "$@"
+		exec 7<&- 8<&- 9<&- setsid "$@"
 	} &
+	case $out in "" | "&2") ;; *) writer_of[$out]=${#jobs_pid[@]} ;; esac
 	jobs_pid+=($!)
 	jobs_desc+=("$desc")
 	jobs_status+=(running)
+	jobs_in+=("$in")
 }
 
 kill_jobs() {	# kill_jobs SIGNAL: every job still running
@@ -251,12 +255,16 @@ kill_jobs() {	# kill_jobs SIGNAL: every job still running
 }
 
 # wait_jobs: wait for every job started; the first failure kills the rest
-# and wait_jobs returns 1 with $failure naming the stage that failed first
-# (not those that then saw a cut stream or a closed pipe, or that this
-# script killed). wait_or_die: wait_jobs, or one message and exit 1.
+# and wait_jobs returns 1 with $failure naming the stage that caused it.
+# Not the cause: a stage killed by SIGPIPE (its reader stopped), or by this
+# script; a stage whose writer failed or was killed; a stage that found
+# bad data (exit 65) after its tee died of SIGPIPE (another reader of that
+# tee stopped, and tee's last write to this one was half a line).
+# wait_or_die: wait_jobs, or one message and exit 1.
 failure=""
 wait_jobs() {
-	local i pid st left sweep=1 sigpiped=""
+	local i pid st left sweep=1 w
+	local -a failed=()
 	local -A index_of=()
 	failure=""
 	for i in "${!jobs_pid[@]}"; do index_of[${jobs_pid[i]}]=$i; done
@@ -295,19 +303,47 @@ wait_jobs() {
 			sweep=1
 		fi
 	done
-	jobs_pid=() jobs_desc=() jobs_status=()
-	failure=${failure:-$sigpiped}
+	# The cause: the first such failure, else the first that was not
+	# SIGPIPE, else the first.
+	for i in "${failed[@]}"; do
+		st=${jobs_status[i]}
+		[ "$st" -ne 141 ] || continue
+		w=${writer_of[${jobs_in[i]:-/}]:-}
+		if [ -n "$w" ]; then
+			case ${jobs_status[w]} in
+			0) ;;
+			141) [ -z "${tee_job[$w]:-}" ] || [ "$st" -ne 65 ] || continue ;;
+			*) continue ;;
+			esac
+		fi
+		failure=$(describe_job "$i")
+		break
+	done
+	if [ -z "$failure" ] && [ ${#failed[@]} -gt 0 ]; then
+		for i in "${failed[@]}"; do
+			[ "${jobs_status[i]}" -ne 141 ] || continue
+			failure=$(describe_job "$i")
+			break
+		done
+		[ -n "$failure" ] || failure=$(describe_job "${failed[0]}")
+	fi
+	jobs_pid=() jobs_desc=() jobs_status=() jobs_in=() writer_of=() tee_job=()
 	[ -z "$failure" ]
 }
 job_ended() {	# job_ended INDEX STATUS (for wait_jobs)
-	local i=$1 st=$2 d
+	local i=$1 st=$2
 	if [ "${jobs_status[i]}" = killed ] && [ "$st" -eq 143 ]; then
-		jobs_status[i]=0
+		jobs_status[i]=K	# killed by this script: not a cause
 		return
 	fi
 	jobs_status[i]=$st
 	[ "$st" -ne 0 ] || return 0
-	case $st in	# no $(kill -l): a subshell here could drop dead jobs
+	failed+=("$i")
+	kill_jobs TERM
+}
+describe_job() {	# describe_job INDEX: "stage DESC failed (exit N)"
+	local st=${jobs_status[$1]} d
+	case $st in
 	129) d="was killed by SIGHUP" ;;
 	130) d="was killed by SIGINT" ;;
 	134) d="was killed by SIGABRT" ;;
@@ -317,13 +353,7 @@ job_ended() {	# job_ended INDEX STATUS (for wait_jobs)
 	143) d="was killed by SIGTERM" ;;
 	*) d="failed (exit $st)" ;;
 	esac
-	d="stage ${jobs_desc[i]} $d"
-	if [ "$st" -eq 141 ]; then
-		sigpiped=${sigpiped:-$d}
-	elif [ -z "$failure" ]; then
-		failure=$d
-	fi
-	kill_jobs TERM
+	echo "stage ${jobs_desc[$1]} $d"
 }
 wait_or_die() {
 	wait_jobs || die 1 "$failure; nothing written"
@@ -361,7 +391,7 @@ if ! flock -n 9; then
 	# In the background, so that a signal ends the wait at once; flock
 	# locks the script's own fd 9 (start_job would close it).
 	{ exec 8<&- flock 9; } &
-	jobs_pid+=($!) jobs_desc+=("flock (waiting for the lock)") jobs_status+=(running)
+	jobs_pid+=($!) jobs_desc+=("flock (waiting for the lock)") jobs_status+=(running) jobs_in+=("")
 	wait_or_die
 	check_targets	# the other run may have changed the folder
 fi
@@ -436,6 +466,8 @@ produce() {
 		mkfifo -- "$work/out-$node"
 		start_job "$desc" "$in" "$work/out-$node" "$errp" "$@"
 		start_job "tee ($node)" "$work/out-$node" /dev/null "" tee -- "${outs[@]}"
+		for t in "${outs[@]}"; do writer_of[$t]=$((${#jobs_pid[@]} - 1)); done
+		tee_job[$((${#jobs_pid[@]} - 1))]=1
 	fi
 }
 
@@ -475,14 +507,13 @@ function out(s) { print s > "/dev/stderr"; fflush("/dev/stderr") }
 END {
 	if (sum == "" && old)
 		sum = sprintf("rows read %s, kept %s, duplicate hours %s (policy sum), skipped %s, sensors %s, first %s, last %s", read, kept, dup, skipped, sensors, first, last)
-	if (sum != "") print sum
+	print sum	# always one line, maybe empty
 }'
-mkfifo -- "$work/fetch.err"
-# A coprocess: the summary waits in its pipe (not on a full disk) until the
-# end, read from fd 7.
-coproc FILTER { exec <"$work/fetch.err" 8<&- 9<&- awk "$filter_awk"; }
-exec 7<&"${FILTER[0]}"
-jobs_pid+=("$FILTER_PID") jobs_desc+=("ped-fetch (stderr)") jobs_status+=(running)
+# The summary waits in a pipe (not on a full disk) that this script holds
+# open on fd 7 (so awk's open does not block), and reads at the end.
+mkfifo -- "$work/fetch.err" "$work/summary"
+exec 7<>"$work/summary"
+start_job "ped-fetch (stderr)" "$work/fetch.err" "$work/summary" "" awk "$filter_awk"
 produce raw "ped-fetch" "&8" "$work/fetch.err" "${fetch[@]}"
 for p in hour day month year weekday monthname; do
 	[ -n "${need[$p]:-}" ] || continue
@@ -729,7 +760,7 @@ if [ -n "$s3" ]; then
 fi
 
 summary=""
-read -r -u 7 summary || true
+read -r -t 10 -u 7 summary || true
 if [ $quiet -eq 0 ] && [ -n "$summary" ]; then
 	printf '%s: summary: %s\n' "$prog" "$summary" >&2 || true
 fi
