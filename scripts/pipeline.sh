@@ -242,9 +242,14 @@ start_job() {
 	jobs_in+=("$in")
 }
 
-kill_jobs() {	# kill_jobs SIGNAL: every job still running
+# kill_jobs SIGNAL [all]: every job still running, but for the one that
+# passes ped-fetch's messages on (it ends when ped-fetch does, after the
+# error that ended the run), unless "all".
+spare=""
+kill_jobs() {
 	local i
 	for i in "${!jobs_pid[@]}"; do
+		[ "${2:-}" = all ] || [ "$i" != "$spare" ] || continue
 		if [ "${jobs_status[i]}" = running ]; then
 			# Its process group, or the job alone before setsid ran.
 			kill "-$1" -- "-${jobs_pid[i]}" 2>/dev/null ||
@@ -328,6 +333,7 @@ wait_jobs() {
 		[ -n "$failure" ] || failure=$(describe_job "${failed[0]}")
 	fi
 	jobs_pid=() jobs_desc=() jobs_status=() jobs_in=() writer_of=() tee_job=()
+	spare=""
 	[ -z "$failure" ]
 }
 job_ended() {	# job_ended INDEX STATUS (for wait_jobs)
@@ -360,14 +366,14 @@ wait_or_die() {
 }
 
 cleanup() {
-	kill_jobs TERM
+	kill_jobs TERM all
 	wait 2>/dev/null || true
 	[ "$publishing" -eq 0 ] || rollback
 	[ -z "$work" ] || rm -rf -- "$work"
 }
 on_signal() {	# on_signal NAME STATUS
 	trap '' INT TERM
-	kill_jobs TERM
+	kill_jobs TERM all
 	wait 2>/dev/null || true
 	[ "$publishing" -eq 0 ] || rollback
 	if [ "$uploading" -eq 1 ]; then
@@ -514,6 +520,7 @@ END {
 mkfifo -- "$work/fetch.err" "$work/summary"
 exec 7<>"$work/summary"
 start_job "ped-fetch (stderr)" "$work/fetch.err" "$work/summary" "" awk "$filter_awk"
+spare=$((${#jobs_pid[@]} - 1))
 produce raw "ped-fetch" "&8" "$work/fetch.err" "${fetch[@]}"
 for p in hour day month year weekday monthname; do
 	[ -n "${need[$p]:-}" ] || continue
