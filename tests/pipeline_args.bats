@@ -94,7 +94,7 @@ setup() {
 	for t in ped-fetch ped-topn; do ln -s "$PED_BIN/$t" fakebin/$t; done
 	# ped-agg -b day stops with bad data after a few rows: ped-fetch then
 	# dies of SIGPIPE, month and its tables see a cut stream.
-	printf '#!/bin/sh\ncase "$*" in *day*) head -5 >/dev/null; echo "ped-agg: <stdin>:5: bad count" >&2; exit 65;; esac\nexec "%s/ped-agg" "$@"\n' "$PED_BIN" >fakebin/ped-agg
+	printf '#!/bin/sh\ncase "$*" in *"-b day"*) head -5 >/dev/null; echo "ped-agg: <stdin>:5: bad count" >&2; exit 65;; esac\nexec "%s/ped-agg" "$@"\n' "$PED_BIN" >fakebin/ped-agg
 	chmod +x fakebin/ped-agg
 	for extra in "" --keep-staged --seed; do
 		run -1 --separate-stderr env PED_BIN="$PWD/fakebin" "$P" -s "$ROOT/data/melbourne_ods_counts_50k_sample.csv.gz" -o out $extra
