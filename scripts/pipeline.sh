@@ -597,7 +597,7 @@ FNR == 1 { next }
 	if (!($2 in pick)) next
 	name = $3; gsub(/\\\\/, "\001", name); gsub(/\\[tnr]/, " ", name); gsub(/\001/, "\\", name)
 	gsub(/"/, "'\''", name); gsub(/[[:cntrl:]]/, " ", name)
-	names[$2] = name; cnt[$2, nm] = $4
+	names[$2] = name; cnt[$2, nm] = $4; if ($4 + 0 > ymax) ymax = $4 + 0
 }
 END {
 	for (j = 1; j <= nids; j++) {
@@ -613,6 +613,7 @@ END {
 		if (month[m] ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]$/)
 			printf "%s\"%s\" %d", (m > 1 ? ", " : ""), month[m], m - 1 > tics
 	print ")" > tics
+	printf "set xrange [-0.5 : %.1f]\nset yrange [0 : %d]\n", (nm - 0.5), (ymax > 0 ? ymax * 1.05 + 1 : 1) > tics
 }'
 # gnuplot -c chart.gp OUT BARS ROWS TITLE [LINES SENSORS TITLE TICS]: the
 # bar chart, under the trend chart when LINES is given.
@@ -654,12 +655,12 @@ set xlabel "pedestrians"
 set grid xtics
 set ytics nomirror scale 0
 set xtics nomirror
-set offsets 0, graph 0.12, 0, 0
 if (rows == 0) {
 	set label 1 "no data" at graph 0.5, 0.5 center
 	plot [0:1] [0:1] NaN notitle
 } else {
-	set xrange [0:*]
+	stats bars using 3 nooutput
+	set xrange [0 : STATS_max > 0 ? STATS_max * 1.15 : 1]
 	set yrange [rows - 0.5 : -0.5]
 	plot bars using ($3 / 2):0:($3 / 2):(0.4):yticlabels(2) with boxxyerror lc rgb "#4477aa", \
 	    "" using 3:0:(sprintf("%d", $3)) with labels left offset 0.5, 0

@@ -92,11 +92,18 @@ print(w, h)' "$f.png"
 	assert_line 'All sensors by month: every month of each sensor that has counts'
 	assert_line 'Never Top Lane'
 	head -1 g.csv >empty.csv
-	run -0 "$P" -s empty.csv -o out2 -p day,month --plot --quiet
+	run -0 --separate-stderr "$P" -s empty.csv -o out2 -p day,month --plot --quiet
+	assert_stderr ''
 	run -0 svg_texts out2/top10_by_day.svg
 	assert_line 'no data'
 	run -0 svg_texts out2/top10_by_month.svg
 	assert_line 'no data'
+	# One month, every count 0: no gnuplot warning about empty ranges.
+	head -2 g.csv | sed 's/,900$/,0/' >zero.csv
+	run -0 --separate-stderr "$P" -s zero.csv -o out3 -p day,month --plot --quiet
+	assert_stderr ''
+	run -0 svg_texts out3/top10_by_month.svg
+	assert_line "Bourke St & <Swanston> 'North'"
 }
 
 @test "without gnuplot, --plot is an error naming the package; nothing else needs it" {
