@@ -592,28 +592,40 @@ FNR == NR {
 	next
 }
 FNR == 1 { next }
-{
-	if ($1 != lastmonth) { lastmonth = $1; month[++nm] = $1 }
+$1 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]$/ {
+	k = substr($1, 1, 4) * 12 + substr($1, 6, 2) - 1	# months since year 0
+	if (lo == "" || k < lo) lo = k
+	if (hi == "" || k > hi) hi = k
 	if (!($2 in pick)) next
 	name = $3; gsub(/\\\\/, "\001", name); gsub(/\\[tnr]/, " ", name); gsub(/\001/, "\\", name)
 	gsub(/"/, "'\''", name); gsub(/[[:cntrl:]]/, " ", name)
-	names[$2] = name; cnt[$2, nm] = $4; if ($4 + 0 > ymax) ymax = $4 + 0
+	names[$2] = name; cnt[$2, k] = $4; if ($4 + 0 > ymax) ymax = $4 + 0
 }
 END {
+	# x: months since the first one, calendar months (a month without
+	# data keeps its place).
 	for (j = 1; j <= nids; j++) {
 		id = order[j]
 		if (!(id in names)) continue
 		printf "%s%s\t%s\n", (blocks++ ? "\n\n" : ""), "month", names[id]
-		for (m = 1; m <= nm; m++) if ((id, m) in cnt) printf "%d\t%s\n", m - 1, cnt[id, m]
+		for (k = lo; k <= hi; k++) if ((id, k) in cnt) printf "%d\t%s\n", k - lo, cnt[id, k]
 	}
+	# A tick every 1, 3, 6, 12, 24... months, at most 24 of them, on
+	# January (and every step-th year) once they are a year or more apart.
+	n = hi - lo + 1
 	step = 1
-	while (nm / step > 24) step = step == 1 ? 3 : step == 3 ? 6 : step * 2
+	while (n / step > 24) step = step == 1 ? 3 : step == 3 ? 6 : step * 2
 	printf "set xtics (" > tics
-	for (m = 1; m <= nm; m += step)
-		if (month[m] ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]$/)
-			printf "%s\"%s\" %d", (m > 1 ? ", " : ""), month[m], m - 1 > tics
+	sep = ""
+	for (k = lo; k <= hi && n > 0; k++) {
+		y = int(k / 12); m = k % 12
+		if (step < 12 ? m % step != 0 && step > 1 : m != 0 || y % (step / 12) != 0)
+			continue
+		printf "%s\"%04d-%02d\" %d", sep, y, m + 1, k - lo > tics
+		sep = ", "
+	}
 	print ")" > tics
-	printf "set xrange [-0.5 : %.1f]\nset yrange [0 : %d]\n", (nm - 0.5), (ymax > 0 ? ymax * 1.05 + 1 : 1) > tics
+	printf "set xrange [-0.5 : %.1f]\nset yrange [0 : %d]\n", (n - 0.5), (ymax > 0 ? ymax * 1.05 + 1 : 1) > tics
 }'
 # gnuplot -c chart.gp OUT BARS ROWS TITLE [LINES SENSORS TITLE TICS]: the
 # bar chart, under the trend chart when LINES is given.
