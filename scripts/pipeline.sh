@@ -203,7 +203,9 @@ err=$(mkdir -p -- "$outdir" 2>&1) ||
 [ -d "$outdir" ] || die 1 "$(q "$outdir"): not a folder"
 # The source's stdin, for -s - (or nothing when it is closed).
 if ! { exec 8<&0; } 2>/dev/null; then exec 8</dev/null; fi
-exec 9<"$outdir" || die 1 "$(q "$outdir"): cannot open the output folder"
+if ! { exec 9<"$outdir"; } 2>/dev/null; then
+	die 1 "$(q "$outdir"): cannot open the output folder to lock it"
+fi
 
 # Every target must be a file or absent: a folder (or anything else) named
 # like an output is an error, found before hours of fetching.
@@ -454,6 +456,12 @@ if [ $seed -eq 1 ]; then
 fi
 [ $plot -eq 0 ] || [ -z "${want[month]:-}" ] || add_target month "$work/plot-month.tsv"
 
+fifo() {	# fifo PATH: a named pipe, or one message and exit 1
+	local err
+	err=$(mkfifo -- "$1" 2>&1) ||
+	    die 1 "$(q "$1"): cannot make the named pipe: ${err##*: }; nothing written"
+}
+
 # produce NODE DESC CMD...: start CMD writing to every consumer of NODE,
 # through tee when there are several.
 produce() {
@@ -464,12 +472,12 @@ produce() {
 		[ -z "$t" ] || outs+=("$t")
 	done <<<"${targets[$node]}"
 	for t in "${outs[@]}"; do
-		case $t in */in-* | */topn-* | */staged) mkfifo -- "$t" ;; esac
+		case $t in */in-* | */topn-* | */staged) fifo "$t" ;; esac
 	done
 	if [ ${#outs[@]} -eq 1 ]; then
 		start_job "$desc" "$in" "${outs[0]}" "$errp" "$@"
 	else
-		mkfifo -- "$work/out-$node"
+		fifo "$work/out-$node"
 		start_job "$desc" "$in" "$work/out-$node" "$errp" "$@"
 		start_job "tee ($node)" "$work/out-$node" /dev/null "" tee -- "${outs[@]}"
 		for t in "${outs[@]}"; do writer_of[$t]=$((${#jobs_pid[@]} - 1)); done
@@ -517,7 +525,8 @@ END {
 }'
 # The summary waits in a pipe (not on a full disk) that this script holds
 # open on fd 7 (so awk's open does not block), and reads at the end.
-mkfifo -- "$work/fetch.err" "$work/summary"
+fifo "$work/fetch.err"
+fifo "$work/summary"
 exec 7<>"$work/summary"
 start_job "ped-fetch (stderr)" "$work/fetch.err" "$work/summary" "" awk "$filter_awk"
 spare=$((${#jobs_pid[@]} - 1))
@@ -734,7 +743,8 @@ check_targets
 for f in "${outputs[@]}"; do
 	[ -f "$work/$f" ] || die 1 "$(q "$f") was not written; nothing written"
 done
-mkdir -- "$work/old" || die 1 "$(q "$work"): cannot write; nothing written"
+err=$(mkdir -- "$work/old" 2>&1) ||
+    die 1 "$(q "$work/old"): cannot make the folder: ${err##*: }; nothing written"
 for f in "${outputs[@]}"; do
 	if [ -e "$outdir/$f" ] || [ -L "$outdir/$f" ]; then
 		# A hard link, or a copy where the file system has none.
