@@ -374,7 +374,7 @@ cleanup() {
 	[ -z "$work" ] || rm -rf -- "$work"
 }
 on_signal() {	# on_signal NAME STATUS
-	trap '' INT TERM
+	trap '' INT TERM HUP
 	kill_jobs TERM all
 	wait 2>/dev/null || true
 	[ "$publishing" -eq 0 ] || rollback
@@ -389,6 +389,7 @@ on_signal() {	# on_signal NAME STATUS
 trap cleanup EXIT
 trap 'on_signal INT 130' INT
 trap 'on_signal TERM 143' TERM
+trap 'on_signal HUP 129' HUP	# the terminal went away: the stages, in their own sessions, would not see it
 
 check_targets
 if ! flock -n 9; then

@@ -188,3 +188,7 @@ interrupt() {
 @test "SIGINT stops every stage at once; no work folder or FIFO is left" {
 	interrupt INT 130
 }
+
+@test "SIGHUP (the terminal closed) stops every stage too" {
+	interrupt HUP 129
+}
