@@ -487,43 +487,18 @@ produce() {
 }
 
 fetch=(ped-fetch)
-[ $quiet -eq 1 ] || fetch+=(-v)
+[ $quiet -eq 1 ] || fetch+=(--summary)
 [ -z "$duplicates" ] || fetch+=(--duplicates "$duplicates")
 [ -z "$locations" ] || fetch+=(--locations "$locations")
 if [ -n "$source_spec" ]; then fetch+=(-- "$source_spec"); else fetch+=(--history); fi
 
 # ped-fetch's stderr: its warnings, errors and retries go on to ours as
-# they come; the -v summary is held back for the end, and -v's other
-# notes (format, locations, each --history source's rows, the cache, the
-# ZIP member) are dropped: the pipeline's user gets one line. A ped-fetch
-# that predates the one-line summary prints it as three lines: they are
-# joined into one.
+# they come; its --summary line is held back for the end.
 filter_awk='
-function out(s) { print s > "/dev/stderr"; fflush("/dev/stderr") }
 /^ped-fetch: summary: / { sum = substr($0, 21); next }
-/^ped-fetch: rows read [0-9]+, emitted [0-9]+, skipped [0-9]+$/ {
-	split($0, a, /[ ,]+/); read = a[4]; kept = a[6]; skipped = a[8]; old = 1; next
-}
-/^ped-fetch: duplicate keys [0-9]+ \([0-9]+ rows\), sensors [0-9]+, periods .* to .*$/ {
-	split($0, a, /[ ,()]+/); dup = a[4]; sensors = a[8]
-	p = $0; sub(/.*, periods /, "", p); first = p; sub(/ to .*/, "", first); last = p
-	sub(/.* to /, "", last); old = 1; next
-}
-/^ped-fetch: .*: format [a-z0-9-]+$/ { next }
-/^ped-fetch: .*: [0-9]+ rows outside --since\/--until$/ { next }
-/^ped-fetch: .*: [0-9]+ locations; [0-9]+ rows named, [0-9]+ sensor ids without a location kept their name$/ { next }
-/^ped-fetch: (archive|live) .*: ([0-9]+ rows, [-0-9T]+ to [-0-9T]+|no rows kept)$/ { next }
-/^ped-fetch: (archive|live): not read, / { next }
-/^ped-fetch: live .*: [0-9]+ rows on or before the archive.s last day left out$/ { next }
-/^ped-fetch: .*: not modified, reading the cached copy / { next }
-/^ped-fetch: .*: reading member / { next }
-/^ped-fetch: .*: [0-9]+ rows in [0-9]+ pages of [0-9]+, [0-9]+ jobs$/ { next }
-{ out($0) }
-END {
-	if (sum == "" && old)
-		sum = sprintf("rows read %s, kept %s, duplicate hours %s (policy sum), skipped %s, sensors %s, first %s, last %s", read, kept, dup, skipped, sensors, first, last)
-	print sum	# always one line, maybe empty
-}'
+{ print > "/dev/stderr"; fflush("/dev/stderr") }
+END { print sum }	# always one line, maybe empty
+'
 # The summary waits in a pipe (not on a full disk) that this script holds
 # open on fd 7 (so awk's open does not block), and reads at the end.
 fifo "$work/fetch.err"

@@ -12,7 +12,7 @@ setup() {
 }
 
 # fake_fetch: bin/ped-fetch that logs its arguments to fetch.args, then
-# plays a ped-fetch with the agreed -v summary line: the seed fixture's
+# plays a ped-fetch with the agreed --summary line: the seed fixture's
 # rows, a warning, the summary.
 fake_fetch() {
 	mkdir -p fakebin
@@ -22,35 +22,24 @@ fake_fetch() {
 printf '%s\n' "\$@" >"$PWD/fetch.args"
 echo 'ped-fetch: 3 hours had 2 conflicting rows (kept the first; e.g. 2019-11-01T00 location 1: 5, 7)' >&2
 "$PED_BIN/ped-fetch" -q "$SEED" || exit
-case " \$* " in *" -v "*)
+case " \$* " in *" --summary "*)
 	echo 'ped-fetch: summary: rows read 1003, kept 1000, duplicate hours 3 (policy first), skipped 0, sensors 55, first 2019-09-29T10, last 2019-11-02T11' >&2 ;;
 esac
 EOF
 	chmod +x fakebin/ped-fetch
 }
 
-@test "ped-fetch -v's notes are dropped, its warnings kept: one summary line" {
+@test "ped-fetch runs with --summary: its warnings pass, its summary comes last" {
 	mkdir -p fakebin
 	for t in ped-agg ped-topn; do ln -sf "$PED_BIN/$t" fakebin/$t; done
-	# The -v lines of ped-fetch --history as its branches print them.
 	cat >fakebin/ped-fetch <<EOF
 #!/bin/sh
+case " \$* " in *" --summary "*) ;; *) echo "no --summary: \$*" >&2; exit 1 ;; esac
 "$PED_BIN/ped-fetch" -q "$SEED" || exit
 cat >&2 <<'EOT'
-ped-fetch: "https://h/a.zip": not modified, reading the cached copy /c/ped/x
-ped-fetch: "https://h/a.zip": reading member "counts.csv"
-ped-fetch: https://h/a.zip: format legacy-csv
-ped-fetch: archive https://h/a.zip: 4562230 rows, 2009-05-01T00 to 2022-12-14T23
-ped-fetch: https://h/a.zip: 1000 rows outside --since/--until
-ped-fetch: warning: no data from 2022-12-15 to 2022-12-31T23 in either source
-ped-fetch: live https://o/exports/csv: 2000 rows, 2023-01-01T00 to 2023-03-01T00
-ped-fetch: live https://o/exports/csv: 24 rows on or before the archive's last day left out
-ped-fetch: archive: not read, --since is after its last day
-ped-fetch: live: not read, --until is before the archive's last day
-ped-fetch: https://o/exports/csv: 5 rows in 1 pages of 50000, 4 jobs
-ped-fetch: https://o/exports/csv: HTTP 503, retry 1/5 in 0.5s
-ped-fetch: locs.csv: 113 locations; 900 rows named, 2 sensor ids without a location kept their name
 ped-fetch: summary: rows read 4564230, kept 4564206, duplicate hours 0 (policy first), skipped 0, sensors 82, first 2009-05-01T00, last 2023-03-01T00
+ped-fetch: warning: no data from 2022-12-15 to 2022-12-31T23 in either source
+ped-fetch: https://o/exports/csv: HTTP 503, retry 1/5 in 0.5s
 EOT
 EOF
 	chmod +x fakebin/ped-fetch
@@ -61,10 +50,9 @@ EOF
 	    'ped-pipeline: summary: rows read 4564230, kept 4564206, duplicate hours 0 (policy first), skipped 0, sensors 82, first 2009-05-01T00, last 2023-03-01T00')"
 }
 
-@test "one summary line at the end, from ped-fetch -v" {
+@test "one summary line at the end, from ped-fetch --summary" {
 	run -0 --separate-stderr "$P" -s "$SEED" -o out
 	assert_output ''
-	# ped-fetch before the agreed line prints three: they are joined.
 	assert_stderr --regexp '^ped-pipeline: summary: rows read 1000, kept 1000, duplicate hours 0 \(policy [a-z]+\), skipped 0, sensors 55, first 2019-09-29T10, last 2019-11-02T11$'
 }
 
@@ -75,7 +63,7 @@ EOF
 	assert_equal "${stderr_lines[0]}" 'ped-fetch: 3 hours had 2 conflicting rows (kept the first; e.g. 2019-11-01T00 location 1: 5, 7)'
 	assert_equal "${stderr_lines[1]}" 'ped-pipeline: summary: rows read 1003, kept 1000, duplicate hours 3 (policy first), skipped 0, sensors 55, first 2019-09-29T10, last 2019-11-02T11'
 	run cat fetch.args
-	assert_output "$(printf '%s\n' -v --duplicates first -- whatever)"
+	assert_output "$(printf '%s\n' --summary --duplicates first -- whatever)"
 }
 
 @test "--quiet: no summary line, the warnings still" {
@@ -115,5 +103,5 @@ EOF
 	fake_fetch
 	run -0 env PED_BIN="$PWD/fakebin" "$P" -o out -l locs.csv
 	run cat fetch.args
-	assert_output "$(printf '%s\n' -v --locations locs.csv --history)"
+	assert_output "$(printf '%s\n' --summary --locations locs.csv --history)"
 }

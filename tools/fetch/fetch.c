@@ -37,6 +37,7 @@ struct fetch {
 	struct source		*src;
 	struct emitter		*em;
 	unsigned long long	 read, skipped;
+	int			 summary;	/* --summary: -v's last line only */
 	/* --since/--until as day keys (period_instant), 0 when unset. */
 	const char		*since, *until;
 	uint64_t		 since_at, until_at;
@@ -62,7 +63,8 @@ struct fetch {
 enum {
 	OPT_SINCE = 256, OPT_UNTIL, OPT_SODA, OPT_PAGE_SIZE, OPT_JOBS,
 	OPT_WHERE, OPT_ODS, OPT_LOCATIONS, OPT_MEMBER, OPT_HISTORY,
-	OPT_ARCHIVE_URL, OPT_ODS_URL, OPT_CACHE, OPT_NO_CACHE, OPT_DUPLICATES
+	OPT_ARCHIVE_URL, OPT_ODS_URL, OPT_CACHE, OPT_NO_CACHE, OPT_DUPLICATES,
+	OPT_SUMMARY
 };
 
 static void	 parse_options(struct fetch *, int, char *[], int *);
@@ -103,6 +105,7 @@ static const struct option longopts[] = {
 	{ "retries",		required_argument,	NULL, 'R' },
 	{ "since",		required_argument,	NULL, OPT_SINCE },
 	{ "skip-bad",		no_argument,		NULL, 'S' },
+	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
 	{ "soda",		required_argument,	NULL, OPT_SODA },
 	{ "until",		required_argument,	NULL, OPT_UNTIL },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -189,6 +192,9 @@ parse_options(struct fetch *f, int argc, char *argv[], int *header)
 			break;
 		case 'v':
 			f->o.verbose = 1;
+			break;
+		case OPT_SUMMARY:
+			f->summary = 1;
 			break;
 		case 'V':
 			print_version();
@@ -709,9 +715,10 @@ finish(struct fetch *f)
 			    "sensor ids without a location kept their name",
 			    f->locations_spec, locations_count(f->loc),
 			    f->renamed, locations_unknown(f->loc));
-		/* Last: ped-pipeline ends with this line. */
-		emit_summary(f->em, f->read, f->skipped);
 	}
+	/* Last: ped-pipeline ends with this line. */
+	if (f->o.verbose || f->summary)
+		emit_summary(f->em, f->read, f->skipped);
 }
 
 static void
@@ -719,10 +726,10 @@ usage(int status)
 {
 	usage_exit(status,
 	    "usage: ped-fetch [--format F] [--skip-bad] [--duplicates POLICY] "
-	    "[-q] [-v] [--progress] [--cacert FILE]\n"
-	    "                 [--connect-timeout SECS] [--max-time SECS] "
-	    "[--retries N] [--no-header]\n"
-	    "                 [--since DATE] [--until DATE] "
+	    "[-q] [-v] [--summary] [--progress]\n"
+	    "                 [--cacert FILE] [--connect-timeout SECS] "
+	    "[--max-time SECS] [--retries N]\n"
+	    "                 [--no-header] [--since DATE] [--until DATE] "
 	    "[--locations SOURCE]\n"
 	    "                 [--member NAME]\n"
 	    "                 [--ods | --soda URL [--page-size N] [--jobs N] "
@@ -736,7 +743,8 @@ usage(int status)
 	    "      --duplicates POLICY   one row per hour and sensor: first (default),\n"
 	    "                            last, max, sum or error\n"
 	    "  -q                        no warnings or progress, errors only\n"
-	    "  -v                        print a summary of the rows on stderr\n"
+	    "  -v                        print the format, notes and a summary line\n"
+	    "      --summary             print only -v's summary line\n"
 	    "      --progress            show progress even when stderr is no terminal\n"
 	    "      --cacert FILE         trust the CA certificates in FILE\n"
 	    "      --connect-timeout SECS  give up connecting after SECS\n"
