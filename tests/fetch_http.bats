@@ -265,3 +265,26 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	run -65 --separate-stderr ped-fetch "$URL/status/200"
 	assert_stderr --partial "$URL/status/200: empty input"
 }
+
+@test "fetch_http: a body ended by closing the connection is whole when it ends a line" {
+	run -0 --separate-stderr ped-fetch "$URL/eof/0/$F"
+	same_as_file
+}
+
+@test "fetch_http: a body without a length cut in a record is a truncated transfer, exit 1" {
+	# 1000 bytes end in the middle of a row: its count would read short.
+	run -1 --separate-stderr ped-fetch "$URL/eof/1000/$F"
+	assert_stderr "ped-fetch: $URL/eof/1000/$F: transfer cut short: the body ends in the middle of a line after 1000 bytes, and the server sent no length to check it against"
+}
+
+@test "fetch_http: a gzip Content-Encoding body cut short is a truncated transfer, exit 1" {
+	run -1 --separate-stderr ped-fetch "$URL/eof-gzip/20000/$F"
+	assert_stderr --partial "$URL/eof-gzip/20000/$F: transfer cut short: the body ends in the middle of a line"
+}
+
+@test "fetch_http: a Content-Length or chunked body cut in a record is never a shorter row" {
+	run -1 --separate-stderr ped-fetch --retries 0 "$URL/cut-norange/1000/$F"
+	assert_stderr --partial "connection lost after 1000 bytes"
+	run -1 --separate-stderr ped-fetch --retries 0 "$URL/cut-gzip/1000/$F"
+	assert_stderr --partial "connection lost after"
+}

@@ -26,6 +26,10 @@ With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
   /cutweak/ID/N/F     the first reply is cut after N bytes; the ETag is
                       weak, so only Last-Modified may be used in If-Range
   /cut-early/ID/F     the first request is closed before any header
+  /eof/N/F            F without Content-Length or chunks, the end of the
+                      body marked by closing the connection, after N bytes
+                      (all of F when N is 0)
+  /eof-gzip/N/F       likewise, gzipped (Content-Encoding: gzip)
   /slow/MS/F          F in 16 pieces spread over about MS milliseconds
   /stall              accepts and never answers
   /headers            the request headers as the body
@@ -132,6 +136,18 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
         self.wfile.write(b"0\r\n\r\n")
 
+    def send_eof(self, data, cut, encoding=None):
+        """A body whose end is the closed connection (RFC 9112 6.3)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data[:cut] if cut else data)
+        self.wfile.flush()
+        self.close_connection = True
+
     def do_GET(self):
         self.log_request_line()
         path, _, query = self.path.partition("?")
@@ -199,6 +215,11 @@ class Handler(BaseHTTPRequestHandler):
             n = bump(self.path)
             self.send_body(data, etag='W/"weak"',
                            cut=int(parts[2]) if n == 1 else None)
+        elif kind == "eof":
+            self.send_eof(data, int(parts[1]))
+        elif kind == "eof-gzip":
+            self.send_eof(gzip.compress(data, mtime=0), int(parts[1]),
+                          "gzip")
         elif kind == "slow":
             self.send_response(200)
             self.send_header("Content-Type", "text/csv")

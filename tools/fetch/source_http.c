@@ -61,9 +61,12 @@ struct http {
 	char		 lastmod[VALIDATOR_MAX];
 	int		 ranges;	/* Accept-Ranges: bytes */
 	int		 encoded;	/* Content-Encoding, not identity */
+	int		 chunked;	/* Transfer-Encoding: chunked */
 	/* From the response that began the body: what resuming needs. */
 	int		 can_resume;
 	char		 validator[VALIDATOR_MAX];
+	int		 unchecked;	/* nothing tells a cut body from a whole */
+	unsigned char	 head[2], last;	/* the body's first and last bytes */
 	char		 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -92,7 +95,7 @@ response_reset(struct http *h, const char *line, size_t len)
 	h->retry_after = -1;
 	h->range_start = -1;
 	h->etag[0] = h->lastmod[0] = '\0';
-	h->ranges = h->encoded = 0;
+	h->ranges = h->encoded = h->chunked = 0;
 	header_value(line, len, tmp, sizeof(tmp));
 	/* "HTTP/1.1 404 Not Found", "HTTP/2 404" */
 	if ((sp = strchr(tmp, ' ')) == NULL)
@@ -126,7 +129,8 @@ header_field(struct http *h, const char *line, size_t len)
 	    !header_is(line, len, "accept-ranges", &v) &&
 	    !header_is(line, len, "content-encoding", &v) &&
 	    !header_is(line, len, "content-range", &v) &&
-	    !header_is(line, len, "retry-after", &v))
+	    !header_is(line, len, "retry-after", &v) &&
+	    !header_is(line, len, "transfer-encoding", &v))
 		return;
 	vlen = len - (v - line);
 	header_value(v, vlen, tmp, sizeof(tmp));
@@ -142,6 +146,12 @@ header_field(struct http *h, const char *line, size_t len)
 		break;
 	case 'r':
 		h->retry_after = parse_retry_after(tmp);
+		break;
+	case 't':
+		/* "gzip, chunked": chunked comes last when it is there. */
+		vlen = strlen(tmp);
+		h->chunked = vlen >= 7 &&
+		    strcasecmp(tmp + vlen - 7, "chunked") == 0;
 		break;
 	default:	/* content-... */
 		if (tolower((unsigned char)line[8]) == 'e')
@@ -186,6 +196,30 @@ first_response(struct http *h)
 	h->can_resume = h->ranges && !h->encoded && h->validator[0] != '\0';
 	curl_easy_getinfo(h->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	h->src.size = h->encoded || cl < 0 ? -1 : (long long)cl;
+	/*
+	 * libcurl checks a Content-Length and the end of a chunked body,
+	 * but a body that ends when the connection closes may be cut
+	 * anywhere, and a Content-Encoding stream cut short decodes to a
+	 * prefix without complaint.
+	 */
+	h->unchecked = h->encoded || (cl < 0 && !h->chunked);
+}
+
+/*
+ * A body without a length to check ends where the connection closed:
+ * a cut that leaves a record without its line end would pass for a
+ * shorter last row ("276" read as "2"). Data that ends with a line end
+ * and gzip files (their trailer is checked) are whole.
+ */
+static void
+check_whole(struct http *h)
+{
+	if (!h->unchecked || h->got == 0 || h->last == '\n' ||
+	    (h->got >= 2 && h->head[0] == 0x1f && h->head[1] == 0x8b))
+		return;
+	fail(h, "transfer cut short: the body ends in the middle of a line "
+	    "after %lld bytes, and the server sent no length to check it "
+	    "against", h->got);
 }
 
 /* Judges the final response before its first body byte is kept. */
@@ -234,6 +268,13 @@ write_cb(char *data, size_t size, size_t n, void *arg)
 	}
 	memcpy(h->buf + h->len, data, n);
 	h->len += n;
+	if (h->got < 2 && n > 0) {
+		h->head[h->got] = (unsigned char)data[0];
+		if (h->got == 0 && n > 1)
+			h->head[1] = (unsigned char)data[1];
+	}
+	if (n > 0)
+		h->last = (unsigned char)data[n - 1];
 	h->got += (long long)n;
 	h->src.consumed = h->got;
 	return n;
@@ -316,6 +357,7 @@ attempt_done(struct http *h, CURLcode cc)
 	/* An empty body has not been judged by write_cb yet. */
 	if (h->verdict == V_NONE && cc == CURLE_OK &&
 	    (h->got > h->start || response_ok(h))) {
+		check_whole(h);
 		h->finished = 1;
 		return;
 	}
