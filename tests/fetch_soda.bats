@@ -107,14 +107,16 @@ page_offsets() {
 	assert_output 2
 }
 
-@test "fetch_soda: a count that is a multiple of the page size" {
+@test "fetch_soda: a count that is a multiple of the page size: one more page, empty" {
 	: >"$S_LOG"
 	run -0 --separate-stderr ped-fetch --soda "$S_URL$RES.json" \
 	    --page-size 1000 --jobs 1
 	same_as_file
 	run -0 bash -c "grep -c '\$offset=' '$S_LOG'"
-	assert_output 5
-	run -1 grep '\$offset=5000' "$S_LOG"
+	assert_output 6
+	run -0 grep -c '\$offset=5000&' "$S_LOG"
+	assert_output 1
+	run -1 grep '\$offset=6000' "$S_LOG"
 }
 
 @test "fetch_soda: random latency, pages finish out of order, rows keep :id order" {
@@ -368,4 +370,48 @@ where=date_time < '2020-03-01T00:00:00'"
 	run -1 --separate-stderr ped-fetch --soda "$T_URL$RES.csv" \
 	    --page-size 1000 --jobs 1
 	assert_stderr "ped-fetch: $T_URL$RES.csv: page at offset 2000: header differs from the first page's"
+}
+
+@test "fetch_soda: rows beyond a stale count (a multiple of the page size) are fetched" {
+	# The count says 4000 of the 5000 rows: the pages after it bring them.
+	soda_start T --stale-count 1000
+	run -0 --separate-stderr ped-fetch --soda "$T_URL$RES.json" \
+	    --page-size 1000 --jobs 3
+	same_as_file
+	run -0 grep -c '\$offset=5000&' "$T_LOG"
+	assert_output 1
+	run -0 --separate-stderr ped-fetch --soda "$T_URL$RES.csv" \
+	    --page-size 1000 --jobs 2
+	same_as_file
+}
+
+@test "fetch_soda: a stale count inside the last page: the full page is kept" {
+	soda_start T --stale-count 500
+	run -0 --separate-stderr ped-fetch --soda "$T_URL$RES.json" \
+	    --page-size 1000 --jobs 2
+	same_as_file
+}
+
+@test "fetch_soda: a server repeating a page is an error, not doubled rows" {
+	# The third request (page at offset 1000) brings the rows of page 0.
+	soda_start T --repeat-page 3
+	run -1 --separate-stderr ped-fetch --retries 0 \
+	    --soda "$T_URL$RES.json" --page-size 1000 --jobs 1
+	assert_stderr --regexp "^ped-fetch: $T_URL$RES.json: page at offset 1000: row id \"[0-9]+\" came already \(the server repeated rows\)\$"
+	soda_stop T
+	soda_start T --repeat-page 4
+	run -1 --separate-stderr ped-fetch --retries 0 \
+	    --soda "$T_URL$RES.csv" --page-size 1000 --jobs 1
+	assert_stderr --regexp "page at offset 2000: row id \"[0-9]+\" came already"
+}
+
+@test "fetch_soda: a 200 with a SODA error object reports the server's message, quoted" {
+	soda_start T --error200 1 --error-message $'query timed out\e[2J'
+	run -1 --separate-stderr ped-fetch --soda "$T_URL$RES.json"
+	assert_stderr "ped-fetch: $T_URL$RES.json: count request: the server reports an error: \"query timed out\\x1b[2J\""
+	soda_stop T
+	soda_start T --error200 3
+	run -1 --separate-stderr ped-fetch --soda "$T_URL$RES.csv" \
+	    --page-size 2000 --jobs 1
+	assert_stderr "ped-fetch: $T_URL$RES.csv: page at offset 2000: the server reports an error: \"query timed out\""
 }
