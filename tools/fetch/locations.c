@@ -169,17 +169,23 @@ locations_load(const char *spec, const struct fetch_options *o)
 	struct locations *l = xcalloc(1, sizeof(*l));
 	struct loader ld;
 	enum container c;
+	char *url = NULL;
 
 	quiet.progress = 0;
 	htab_init(&l->by_id);
 	htab_init(&l->unknown);
 	ld.l = l;
-	ld.src = source_sniff(source_open(spec, &quiet), &c);
+	/* An Explore API dataset URL means its export, as for SOURCE. */
+	if (ods_is_url(spec))
+		url = ods_export_url(spec, NULL, NULL);
+	ld.src = source_sniff(source_open(url != NULL ? url : spec, &quiet),
+	    &c);
 	if (c == CONTAINER_JSON)
 		load_json(&ld);
 	else
 		load_csv(&ld);
 	source_close(ld.src);
+	free(url);
 	if (l->n == 0)
 		die(EXIT_DATA, "%s: no sensor locations", spec);
 	return l;
