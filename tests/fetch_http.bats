@@ -288,3 +288,63 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	run -1 --separate-stderr ped-fetch --retries 0 "$URL/cut-gzip/1000/$F"
 	assert_stderr --partial "connection lost after"
 }
+
+@test "fetch_http: SODA_APP_TOKEN goes with a Socrata --locations URL, only to the user's host" {
+	local L=legacy_locations_soda.csv
+	export SODA_APP_TOKEN=tok-L0c-Secret
+	run -0 --separate-stderr ped-fetch -v --locations "$URL/resource/$L" "$DATA/http/$F"
+	run -0 grep "^GET /resource/$L " "$HTTP_LOG"
+	assert_output --partial "host=127.0.0.1:$HTTP_PORT token=yes"
+	# A redirect on the same host keeps it; one to another host drops it.
+	: >"$HTTP_LOG"
+	run -0 --separate-stderr ped-fetch --locations \
+	    "$URL/goto/127.0.0.1:$HTTP_PORT/resource/$L" "$DATA/http/$F"
+	run -0 grep -c "token=yes" "$HTTP_LOG"
+	assert_output 2
+	: >"$HTTP_LOG"
+	run -0 --separate-stderr ped-fetch --locations \
+	    "$URL/goto/localhost:$HTTP_PORT/resource/$L?x=1" "$DATA/http/$F"
+	run -0 cat "$HTTP_LOG"
+	assert_line --index 0 --partial "GET /goto/localhost:$HTTP_PORT/resource/$L?x=1 "
+	assert_line --index 0 --partial "host=127.0.0.1:$HTTP_PORT token=yes"
+	assert_line --index 1 --partial "GET /resource/$L?x=1 "
+	assert_line --index 1 --partial "host=localhost:$HTTP_PORT token=no"
+	# A plain (non-Socrata) URL never gets the token.
+	: >"$HTTP_LOG"
+	run -0 --separate-stderr ped-fetch "$URL/plain/$F"
+	run -1 grep "token=yes" "$HTTP_LOG"
+}
+
+@test "fetch_http: a redirect loop with a token ends after 10 redirects" {
+	SODA_APP_TOKEN=tok-x run -1 --separate-stderr ped-fetch \
+	    "$URL/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/goto/127.0.0.1:$HTTP_PORT/resource/$F"
+	assert_stderr --partial ": more than 10 redirects"
+}
+
+@test "fetch_http: #access_token fragments and percent-encoded names are redacted" {
+	run -1 --separate-stderr ped-fetch --retries 0 \
+	    "$URL/status/403?tok%65n=Pct-Secret&a=1#access_token=Frag-Secret&state=s"
+	assert_stderr "ped-fetch: $URL/status/403?tok%65n=***&a=1#access_token=***&state=s: HTTP 403 Forbidden"
+}
+
+@test "fetch_http: no secret in any output: -v, retries, --progress on a terminal" {
+	local secrets='tok-Env-Secret|pw-Url-Secret|Frag-Secret|Pct-Secret|Q-Secret'
+	local q='?tok%65n=Pct-Secret&$$app_token=Q-Secret#access_token=Frag-Secret'
+	local u="http://me:pw-Url-Secret@127.0.0.1:$HTTP_PORT"
+	local out=$BATS_TEST_TMPDIR/all
+	export SODA_APP_TOKEN=tok-Env-Secret
+	{
+		ped-fetch -v "$u/flaky/sec/1/503/$F$q"
+		ped-fetch -v --progress "$u/slow/600/$F$q"
+		ped-fetch -v --retries 1 "$u/status/404$q"
+		ped-fetch -v --retries 1 "$u/cut-norange/1000/$F$q"
+		ped-fetch -v --retries 0 "$u/eof/1000/$F$q"
+		ped-fetch -v --locations "$u/resource/legacy_locations_soda.csv$q" \
+		    "$u/goto/localhost:$HTTP_PORT/resource/$F$q"
+		script -q -e -c "ped-fetch -v '$u/slow/600/$F$q' >/dev/null" /dev/null
+		script -q -e -c "ped-fetch -v '$u/status/500$q' >/dev/null" /dev/null
+	} >"$out" 2>&1 || true
+	[ "$(grep -c 'ped-fetch: ' "$out")" -gt 5 ] || fail "too little output: $(cat "$out")"
+	grep -q $'\r' "$out" || fail "no progress drawn on the terminal"
+	run -1 grep -E -a "$secrets" "$out"
+}

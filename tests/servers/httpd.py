@@ -5,7 +5,8 @@ usage: httpd.py ROOT PORTFILE LOGFILE [CERT KEY]
 
 Binds 127.0.0.1 port 0, writes the port to PORTFILE once listening, and
 appends one line per request to LOGFILE:
-    METHOD PATH range=RANGE if-range=IF_RANGE ua=USER_AGENT
+    METHOD PATH range=RANGE if-range=IF_RANGE ua=USER_AGENT host=HOST token=yes|no
+(token: whether an X-App-Token header came; the token itself is never logged)
 With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
 
   /plain/F            F with Content-Length, ETag, Last-Modified and
@@ -14,6 +15,8 @@ With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
   /chunked/F          F in chunks (Transfer-Encoding: chunked)
   /weak/F             like /plain but with a weak ETag only
   /redirect/N/F       N 302 hops, then /plain/F
+  /goto/HOST:PORT/REST  a 302 to http://HOST:PORT/REST, the query kept
+  /resource/F         like /plain (a Socrata API path)
   /status/CODE        an empty reply with that status
   /flaky/ID/K/CODE/F  CODE for the first K requests of this path, then F;
                       ?ra=SECS adds Retry-After, ?ra=date an HTTP-date
@@ -66,11 +69,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_request_line(self):
         with lock, open(LOG, "a") as f:
-            f.write("%s %s range=%s if-range=%s ua=%s\n" % (
+            f.write("%s %s range=%s if-range=%s ua=%s host=%s token=%s\n" % (
                 self.command, self.path,
                 self.headers.get("Range", "-"),
                 self.headers.get("If-Range", "-"),
-                self.headers.get("User-Agent", "-")))
+                self.headers.get("User-Agent", "-"),
+                self.headers.get("Host", "-"),
+                "yes" if "X-App-Token" in self.headers else "no"))
 
     def read_file(self, name):
         path = os.path.join(ROOT, os.path.basename(name))
@@ -170,13 +175,16 @@ class Handler(BaseHTTPRequestHandler):
             to = ("/redirect/%d/%s" % (hops - 1, parts[2]) if hops > 1
                   else "/plain/" + parts[2])
             self.empty(302, [("Location", to)])
+        elif kind == "goto":
+            rest = self.path.split("/", 3)[3]
+            self.empty(302, [("Location", "http://%s/%s" % (parts[1], rest))])
         elif data is None:
             self.empty(404)
         else:
             self.serve(kind, parts, query, data)
 
     def serve(self, kind, parts, query, data):
-        if kind == "plain":
+        if kind in ("plain", "resource"):
             self.send_body(data)
         elif kind == "weak":
             self.send_body(data, etag='W/"weak"')

@@ -44,4 +44,20 @@ void		 http_easy_defaults(CURL *e, const struct fetch_options *o,
 		    char *errbuf, curl_write_callback body,
 		    curl_write_callback header, void *arg);
 
+/*
+ * The X-App-Token header of SODA_APP_TOKEN, or NULL when unset; a token
+ * with a line break is a usage error. The header goes only to the host
+ * the user named: after a redirect elsewhere it is dropped.
+ */
+struct curl_slist *soda_token_header(void);
+/* Nonzero for a Socrata API URL (/resource/ID, /api/views/ID). */
+int		 soda_resource_url(const char *url);
+/*
+ * For a 3xx response of e (run without CURLOPT_FOLLOWLOCATION): the URL
+ * it points to, allocated, with *other set when that URL has another
+ * scheme, host or port than from. NULL when there is no redirect.
+ */
+char		*http_redirect(CURL *e, long status, const char *from,
+		    int *other);
+
 #endif

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fetch.h"
 #include "htab.h"
+#include "httputil.h"
 #include "num.h"
 #include "source.h"
 #include "xalloc.h"
@@ -24,6 +25,7 @@ struct locations {
 	char			**desc;
 	size_t			 n, cap;
 	struct htab		 unknown;	/* ids asked for, not found */
+	char			*name;		/* the source, secrets redacted */
 };
 
 struct loader {
@@ -186,8 +188,9 @@ locations_load(const char *spec, const struct fetch_options *o)
 		load_csv(&ld);
 	source_close(ld.src);
 	free(url);
+	l->name = url_redact(spec);
 	if (l->n == 0)
-		die(EXIT_DATA, "%s: no sensor locations", spec);
+		die(EXIT_DATA, "%s: no sensor locations", l->name);
 	return l;
 }
 
@@ -211,6 +214,12 @@ locations_unknown(const struct locations *l)
 	return l->unknown.len;
 }
 
+const char *
+locations_source(const struct locations *l)
+{
+	return l->name;
+}
+
 size_t
 locations_count(const struct locations *l)
 {
@@ -229,5 +238,6 @@ locations_free(struct locations *l)
 	free(l->desc);
 	htab_free(&l->by_id);
 	htab_free(&l->unknown);
+	free(l->name);
 	free(l);
 }

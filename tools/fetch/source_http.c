@@ -40,6 +40,10 @@ struct http {
 	const struct fetch_options *o;
 	char		*url;
 	char		*safe;		/* url with secrets redacted */
+	char		*cur;		/* url, or where redirects led */
+	struct curl_slist *token;	/* X-App-Token for a SODA URL */
+	int		 token_off;	/* a redirect left the user's host */
+	long		 hops;		/* redirects followed by hand */
 	CURLM		*multi;
 	CURL		*easy;
 	struct curl_slist *hdrs;
@@ -75,6 +79,7 @@ static void	 http_close(struct source *);
 static void	 pump(struct http *);
 static void	 attempt_start(struct http *);
 static void	 attempt_done(struct http *, CURLcode);
+static int	 redirected(struct http *);
 static noreturn void fail(struct http *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -363,6 +368,8 @@ attempt_done(struct http *h, CURLcode cc)
 	}
 	if (h->verdict == V_NO_RESUME)
 		cannot_resume(h);
+	if (h->verdict == V_STATUS && redirected(h))
+		return;
 	if (h->verdict == V_STATUS) {
 		snprintf(why, sizeof(why), "HTTP %ld%s%s", h->status,
 		    h->reason[0] != '\0' ? " " : "", h->reason);
@@ -401,6 +408,26 @@ if_range(struct curl_slist *l, const char *validator)
 	return n;
 }
 
+/*
+ * The request headers: the app token while on the user's host, and
+ * If-Range when resuming after body bytes.
+ */
+static void
+set_headers(struct http *h)
+{
+	struct curl_slist *l = NULL;
+
+	if (h->token != NULL && !h->token_off &&
+	    (l = curl_slist_append(NULL, h->token->data)) == NULL)
+		die(EXIT_RUNTIME, "out of memory");
+	if (h->got > 0)
+		l = if_range(l, h->validator);
+	curl_slist_free_all(h->hdrs);
+	h->hdrs = l;
+	setopt_check(curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, h->hdrs),
+	    "headers");
+}
+
 static void
 attempt_start(struct http *h)
 {
@@ -417,20 +444,42 @@ attempt_start(struct http *h)
 		setopt_check(curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS,
 		    (long)left), "timeout");
 	}
+	set_headers(h);
 	if (h->got > 0) {
 		snprintf(range, sizeof(range), "%lld-", h->got);
-		curl_slist_free_all(h->hdrs);
-		h->hdrs = NULL;
-		h->hdrs = if_range(h->hdrs, h->validator);
 		setopt_check(curl_easy_setopt(h->easy, CURLOPT_RANGE, range),
 		    "range");
-		setopt_check(curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER,
-		    h->hdrs), "headers");
 		setopt_check(curl_easy_setopt(h->easy, CURLOPT_ACCEPT_ENCODING,
 		    NULL), "encoding");
 	}
 	if (curl_multi_add_handle(h->multi, h->easy) != CURLM_OK)
 		die(EXIT_RUNTIME, "libcurl: cannot add a transfer");
+}
+
+/*
+ * With a token libcurl does not follow redirects: it would send the
+ * token to whatever host a redirect names. Here it goes on only to the
+ * host the user gave (scheme, host and port alike).
+ */
+static int
+redirected(struct http *h)
+{
+	char *next;
+	int other;
+
+	if (h->token == NULL ||
+	    (next = http_redirect(h->easy, h->status, h->cur, &other)) == NULL)
+		return 0;
+	if (++h->hops > HTTP_MAX_REDIRS) {
+		free(next);
+		fail(h, "more than %ld redirects", HTTP_MAX_REDIRS);
+	}
+	h->token_off |= other;
+	free(h->cur);
+	h->cur = next;
+	setopt_check(curl_easy_setopt(h->easy, CURLOPT_URL, h->cur), "url");
+	attempt_start(h);
+	return 1;
 }
 
 static void
@@ -441,6 +490,9 @@ easy_setup(struct http *h)
 
 	setopt_check(curl_easy_setopt(e, CURLOPT_URL, h->url), "url");
 	http_easy_defaults(e, o, h->errbuf, write_cb, header_cb, h);
+	if (h->token != NULL)
+		setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L),
+		    "redirects");
 }
 
 /* Moves the transfer on until it has bytes for us or has ended. */
@@ -503,6 +555,8 @@ http_close(struct source *src)
 	curl_slist_free_all(h->hdrs);
 	free(h->buf);
 	free(h->url);
+	free(h->cur);
+	curl_slist_free_all(h->token);
 	free(h->safe);
 	free(h);
 	curl_global_cleanup();
@@ -519,7 +573,11 @@ source_open_http(const char *url, const struct fetch_options *o)
 	h = xcalloc(1, sizeof(*h));
 	h->o = o;
 	h->url = xstrdup(url);
+	h->cur = xstrdup(url);
 	h->safe = url_redact(url);
+	/* SODA_APP_TOKEN: for Socrata URLs (--locations, SOURCE) too. */
+	if (soda_resource_url(url))
+		h->token = soda_token_header();
 	h->src.name = h->safe;
 	h->src.read = http_read;
 	h->src.close = http_close;

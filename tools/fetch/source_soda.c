@@ -56,6 +56,7 @@ struct page {
 	size_t		 len, cap;
 	size_t		 from, to;	/* the slice handed out */
 	unsigned	 tries;
+	long		 hops;		/* redirects followed by hand */
 	long long	 not_before;	/* monotonic ms */
 	long		 status;
 	char		 reason[64];
@@ -96,6 +97,7 @@ static size_t	 soda_read(struct source *, void *, size_t);
 static void	 soda_close(struct source *);
 static void	 page_start(struct soda *, struct page *);
 static void	 pump(struct soda *);
+static int	 redirected(struct soda *, struct page *);
 static noreturn void page_fail(struct soda *, struct page *, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));
 
@@ -345,6 +347,8 @@ page_done(struct soda *s, struct page *p, CURLcode cc)
 		page_check(s, p);
 		return;
 	}
+	if (redirected(s, p))
+		return;
 	snprintf(why, sizeof(why), "HTTP %ld%s%s", p->status,
 	    p->reason[0] != '\0' ? " " : "", p->reason);
 	/* 202: the query is still being processed, ask again. */
@@ -353,6 +357,31 @@ page_done(struct soda *s, struct page *p, CURLcode cc)
 		retry(s, p, why, p->retry_after);
 	else
 		page_fail(s, p, "%s", why);
+}
+
+/*
+ * libcurl would send the token to any host a redirect names: with a
+ * token, a redirect is followed here, and the token dropped for this
+ * request once it leaves the user's scheme, host and port.
+ */
+static int
+redirected(struct soda *s, struct page *p)
+{
+	char *next;
+	int other;
+
+	if (s->hdrs == NULL ||
+	    (next = http_redirect(p->easy, p->status, p->url, &other)) == NULL)
+		return 0;
+	free(p->url);
+	p->url = next;
+	if (++p->hops > HTTP_MAX_REDIRS)
+		page_fail(s, p, "more than %ld redirects", HTTP_MAX_REDIRS);
+	if (other)
+		setopt_check(curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER,
+		    NULL), "headers");
+	page_start(s, p);
+	return 1;
 }
 
 static void
@@ -364,9 +393,15 @@ easy_setup(struct soda *s, struct page *p)
 	if ((e = p->easy = curl_easy_init()) == NULL)
 		die(EXIT_RUNTIME, "libcurl: cannot initialise");
 	http_easy_defaults(e, o, p->errbuf, write_cb, header_cb, p);
-	/* The token travels in a header, never in the URL we print. */
+	/*
+	 * The token travels in a header, never in the URL we print; and
+	 * with a token, redirects are followed by hand (redirected()).
+	 */
 	setopt_check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->hdrs),
 	    "headers");
+	if (s->hdrs != NULL)
+		setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L),
+		    "redirects");
 }
 
 /* A fresh attempt of the slot's request (its URL is already set). */
@@ -408,6 +443,9 @@ page_new(struct soda *s, unsigned long long k)
 	p->tail = s->counted && k + 1 >= s->counted_pages;
 	p->is_count = 0;
 	p->tries = 0;
+	p->hops = 0;
+	setopt_check(curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER, s->hdrs),
+	    "headers");
 	free(p->url);
 	p->url = xmalloc(n);
 	snprintf(p->url, n, "%s$limit=%lu&$offset=%llu&$order=:id",
@@ -724,28 +762,6 @@ count_rows(struct soda *s)
 		    s->safe, s->total, s->npages, s->page_size, s->jobs);
 }
 
-static struct curl_slist *
-token_header(void)
-{
-	const char *t = getenv("SODA_APP_TOKEN");
-	struct curl_slist *l;
-	char *h;
-	size_t n;
-
-	if (t == NULL || t[0] == '\0')
-		return NULL;
-	if (strpbrk(t, "\r\n") != NULL)
-		die(EXIT_USAGE, "SODA_APP_TOKEN: invalid token");
-	n = strlen(t) + 16;
-	h = xmalloc(n);
-	snprintf(h, n, "X-App-Token: %s", t);
-	if ((l = curl_slist_append(NULL, h)) == NULL)
-		die(EXIT_RUNTIME, "out of memory");
-	memset(h, 0, n);
-	free(h);
-	return l;
-}
-
 struct source *
 source_open_soda(const char *url, const struct soda_options *so,
     const struct fetch_options *o)
@@ -766,7 +782,7 @@ source_open_soda(const char *url, const struct soda_options *so,
 	s->src.read = soda_read;
 	s->src.close = soda_close;
 	s->src.size = -1;
-	s->hdrs = token_header();
+	s->hdrs = soda_token_header();
 	s->ids = idset_new();
 	if ((s->multi = curl_multi_init()) == NULL)
 		die(EXIT_RUNTIME, "libcurl: cannot initialise");
