@@ -5,6 +5,7 @@
 # and clear errors.
 
 load helper
+load servers/httpd
 
 F=ch3t_soda_5000rows_2019-11.csv
 SODA_PY="$TESTS_DIR/servers/soda.py"
@@ -54,10 +55,12 @@ setup_file() {
 	ped-fetch "$dir/by_id.csv" >"$dir/expected"
 	soda_start S
 	export S_URL S_LOG S_PID
+	httpd_start HTTP "$DATA/http"
 }
 
 teardown_file() {
 	soda_stop S
+	httpd_stop HTTP
 }
 
 teardown() {
@@ -414,4 +417,21 @@ where=date_time < '2020-03-01T00:00:00'"
 	run -1 --separate-stderr ped-fetch --soda "$T_URL$RES.csv" \
 	    --page-size 2000 --jobs 1
 	assert_stderr "ped-fetch: $T_URL$RES.csv: page at offset 2000: the server reports an error: \"query timed out\""
+}
+
+@test "fetch_soda: the token never follows a redirect to another host" {
+	soda_start T --token tok-R3dir-Secret
+	local port=${T_URL##*:}
+	# 127.0.0.1:P1 -> localhost:P2 is another host: no token, so a 403.
+	: >"$T_LOG"
+	: >"$HTTP_LOG"
+	SODA_APP_TOKEN=tok-R3dir-Secret run -1 --separate-stderr ped-fetch \
+	    --soda "http://127.0.0.1:$HTTP_PORT/goto/localhost:$port$RES.json"
+	assert_stderr --partial "count request: HTTP 403 Forbidden"
+	[[ $stderr != *tok-R3dir-Secret* ]] || fail "token printed: $stderr"
+	run -0 grep -c 'token=none' "$T_LOG"
+	[ "$output" -ge 1 ] || fail "no request reached the other host"
+	run -1 grep 'token=ok' "$T_LOG"
+	run -0 grep -c 'count(\*) .*token=yes' "$HTTP_LOG"
+	assert_output 1
 }
