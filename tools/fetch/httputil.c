@@ -234,7 +234,7 @@ http_easy_defaults(CURL *e, const struct fetch_options *o, char *errbuf,
 	/* A body that stops flowing is retried, not waited on. */
 	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L), "stall");
 	setopt_check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
-	    HTTP_STALL_SECS), "stall");
+	    http_stall_secs()), "stall");
 	setopt_check(curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""),
 	    "encoding");
 	setopt_check(curl_easy_setopt(e, CURLOPT_USERAGENT,
@@ -328,4 +328,44 @@ http_redirect(CURL *e, long status, const char *from, int *other)
 	*other = origin(from, a, sizeof(a)) != 0 ||
 	    origin(to, b, sizeof(b)) != 0 || strcmp(a, b) != 0;
 	return xstrdup(to);
+}
+
+long
+http_stall_secs(void)
+{
+	static long secs;
+	const char *s;
+	uint64_t v;
+
+	if (secs != 0)
+		return secs;
+	secs = HTTP_STALL_SECS;
+	if ((s = getenv("PED_STALL_SECS")) != NULL) {
+		if (parse_uint(s, strlen(s), 3600, &v) != 0 || v == 0)
+			die(EXIT_USAGE, "PED_STALL_SECS: invalid seconds \"%s\"",
+			    s);
+		secs = (long)v;
+	}
+	return secs;
+}
+
+void
+http_why(CURLcode cc, const char *errbuf, char *why, size_t size)
+{
+	switch (cc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		/* Not the --max-time deadline (callers check it first): the
+		 * low-speed limit, i.e. a stall. */
+		snprintf(why, size, "no data for %ld s (the transfer stalled)",
+		    http_stall_secs());
+		return;
+	case CURLE_OUT_OF_MEMORY:
+		/* What libcurl says of a header line over its limit. */
+		snprintf(why, size, "a response header line longer than "
+		    "libcurl accepts (100 KiB)");
+		return;
+	default:
+		snprintf(why, size, "%s", errbuf[0] != '\0' ? errbuf :
+		    curl_easy_strerror(cc));
+	}
 }

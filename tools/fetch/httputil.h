@@ -14,6 +14,7 @@
 #define HTTP_BASE_MS		500	/* first backoff step */
 #define HTTP_RETRY_AFTER_MAX	300	/* seconds; a longer wait fails */
 #define HTTP_STALL_SECS		60L	/* no byte for this long: retry */
+#define HTTP_DEADLINE_SLACK	50	/* ms: a timeout this close is --max-time */
 
 /* A monotonic clock in milliseconds. */
 long long	 now_ms(void);
@@ -59,5 +60,15 @@ int		 soda_resource_url(const char *url);
  */
 char		*http_redirect(CURL *e, long status, const char *from,
 		    int *other);
+
+/* Seconds without a byte that make a stall: PED_STALL_SECS (tests) or 60. */
+long		 http_stall_secs(void);
+/*
+ * The reason a transfer failed, in a user's words: a stall says "no
+ * data for N s", an over-long header line says so; else libcurl's text.
+ * The --max-time deadline is the caller's to tell apart first.
+ */
+void		 http_why(CURLcode cc, const char *errbuf, char *why,
+		    size_t size);
 
 #endif

@@ -305,8 +305,12 @@ timed_out(struct http *h)
 }
 
 static noreturn void
-cannot_resume(struct http *h)
+cannot_resume(struct http *h, int stalled)
 {
+	if (stalled)
+		fail(h, "no data for %ld s after %lld bytes (the transfer "
+		    "stalled) and the server cannot resume", http_stall_secs(),
+		    h->got);
 	fail(h, "connection lost after %lld bytes and the server cannot resume",
 	    h->got);
 }
@@ -332,8 +336,15 @@ retry(struct http *h, const char *why, long retry_after)
 		    retry_after);
 	if (retry_after >= 0)
 		delay = retry_after * 1000LL;
-	if (h->deadline_ms != 0 && now_ms() + delay >= h->deadline_ms)
-		timed_out(h);
+	/* A wait past --max-time fails now, saying why: not "timed out". */
+	if (h->deadline_ms != 0 && now_ms() + delay >= h->deadline_ms) {
+		if (retry_after >= 0)
+			fail(h, "%s, and the server asks to wait %ld s, past "
+			    "--max-time %ld s", why, retry_after,
+			    h->o->max_time);
+		fail(h, "%s (no time left to retry within --max-time %ld s)",
+		    why, h->o->max_time);
+	}
 	if (h->o->verbose && !h->o->quiet) {
 		progress_end();
 		if (h->got > 0)
@@ -367,7 +378,7 @@ attempt_done(struct http *h, CURLcode cc)
 		return;
 	}
 	if (h->verdict == V_NO_RESUME)
-		cannot_resume(h);
+		cannot_resume(h, 0);
 	if (h->verdict == V_STATUS && redirected(h))
 		return;
 	if (h->verdict == V_STATUS) {
@@ -382,12 +393,11 @@ attempt_done(struct http *h, CURLcode cc)
 	if (cc == CURLE_OPERATION_TIMEDOUT && h->deadline_ms != 0 &&
 	    now_ms() >= h->deadline_ms - DEADLINE_SLACK)
 		timed_out(h);
-	snprintf(why, sizeof(why), "%s",
-	    h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(cc));
+	http_why(cc, h->errbuf, why, sizeof(why));
 	if (!curl_transient(cc))
 		fail(h, "%s", why);
 	if (h->got > 0 && !h->can_resume)
-		cannot_resume(h);
+		cannot_resume(h, cc == CURLE_OPERATION_TIMEDOUT);
 	retry(h, why, -1);
 }
 

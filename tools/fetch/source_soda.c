@@ -209,8 +209,15 @@ retry(struct soda *s, struct page *p, const char *why, long retry_after)
 		if (now_ms() + delay > s->hold_until)
 			s->hold_until = now_ms() + delay;
 	}
-	if (s->deadline_ms != 0 && now_ms() + delay >= s->deadline_ms)
-		timed_out(s);
+	/* A wait past --max-time fails now, saying why: not "timed out". */
+	if (s->deadline_ms != 0 && now_ms() + delay >= s->deadline_ms) {
+		if (retry_after >= 0)
+			page_fail(s, p, "%s, and the server asks to wait %ld s, "
+			    "past --max-time %ld s", why, retry_after,
+			    s->o->max_time);
+		page_fail(s, p, "%s (no time left to retry within --max-time "
+		    "%ld s)", why, s->o->max_time);
+	}
 	if (s->o->verbose && !s->o->quiet) {
 		progress_end();
 		warn_msg("%s: %s%s%s, retry %u/%u in %.1fs", s->safe,
@@ -336,8 +343,7 @@ page_done(struct soda *s, struct page *p, CURLcode cc)
 	    now_ms() >= s->deadline_ms - 50)
 		timed_out(s);
 	if (cc != CURLE_OK) {
-		snprintf(why, sizeof(why), "%s", p->errbuf[0] != '\0' ?
-		    p->errbuf : curl_easy_strerror(cc));
+		http_why(cc, p->errbuf, why, sizeof(why));
 		if (!curl_transient(cc))
 			page_fail(s, p, "%s", why);
 		retry(s, p, why, -1);
