@@ -348,3 +348,22 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	grep -q $'\r' "$out" || fail "no progress drawn on the terminal"
 	run -1 grep -E -a "$secrets" "$out"
 }
+
+@test "fetch_http: a stall says no data for N s, not a timeout" {
+	PED_STALL_SECS=1 run -1 --separate-stderr ped-fetch --retries 0 "$URL/stall"
+	assert_stderr "ped-fetch: $URL/stall: no data for 1 s (the transfer stalled)"
+	PED_STALL_SECS=1 run -1 --separate-stderr ped-fetch "$URL/stall-after/5000/$F"
+	assert_stderr "ped-fetch: $URL/stall-after/5000/$F: no data for 1 s after 5000 bytes (the transfer stalled) and the server cannot resume"
+	run -64 --separate-stderr env PED_STALL_SECS=0 ped-fetch "$URL/plain/$F"
+	assert_stderr 'ped-fetch: PED_STALL_SECS: invalid seconds "0"'
+}
+
+@test "fetch_http: a 1 MiB response header line is named as such" {
+	run -1 --separate-stderr ped-fetch "$URL/bighdr/$F"
+	assert_stderr "ped-fetch: $URL/bighdr/$F: a response header line longer than libcurl accepts (100 KiB)"
+}
+
+@test "fetch_http: a Retry-After past --max-time fails at once and says so" {
+	run -1 --separate-stderr ped-fetch --max-time 5 "$URL/flaky/ma/1/429/$F?ra=30"
+	assert_stderr "ped-fetch: $URL/flaky/ma/1/429/$F?ra=30: HTTP 429 Too Many Requests, and the server asks to wait 30 s, past --max-time 5 s"
+}

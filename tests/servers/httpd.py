@@ -35,6 +35,9 @@ With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
   /eof-gzip/N/F       likewise, gzipped (Content-Encoding: gzip)
   /slow/MS/F          F in 16 pieces spread over about MS milliseconds
   /stall              accepts and never answers
+  /stall-after/N/F    F's headers (no Accept-Ranges) and N body bytes, then
+                      nothing more
+  /bighdr/F           F after a 1 MiB response header line
   /headers            the request headers as the body
 """
 
@@ -238,6 +241,20 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(data[i:i + step])
                 self.wfile.flush()
                 time.sleep(int(parts[1]) / 16000)
+        elif kind == "stall-after":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[:int(parts[1])])
+            self.wfile.flush()
+            stop.wait(120)
+            self.close_connection = True
+        elif kind == "bighdr":
+            self.send_response(200)
+            self.send_header("X-Big", "a" * (1 << 20))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
         elif kind == "cut-early":
             if bump(self.path) == 1:
                 self.close_connection = True
