@@ -5,3 +5,7 @@
 # Seeds: tests/fuzz/corpus/NAME/; every crash found: tests/fuzz/regress/NAME/
 # (make test replays both with the normal compiler, tests/fuzz/replay.c).
 fuzz_csvread_LDLIBS = -lcsv
+fuzz_odsurl_SRC = tools/fetch/ods.c tools/fetch/httputil.c
+fuzz_odsurl_LDLIBS = -lcurl
+fuzz_soda_SRC = tools/fetch/soda_page.c tools/fetch/idset.c
+fuzz_soda_LDLIBS = -lcjson
