@@ -46,7 +46,9 @@ ods_dataset(const char *url)
 	const char *path, *end, *p;
 	size_t i, n;
 
-	if ((path = strstr(url, "://")) == NULL)
+	/* "scheme://" first: a "://" in the query is no authority. */
+	path = url + strcspn(url, ":/?#");
+	if (strncmp(path, "://", 3) != 0)
 		return NULL;
 	path += 3;
 	end = path + strcspn(path, "?#");
@@ -115,7 +117,7 @@ ods_export_url(const char *url, const char *since, const char *until)
 	append(&b, path);
 	free(path);
 	exports = strstr(b.s, "/exports/") != NULL;
-	if (id != NULL && !exports) {
+	if (id != NULL && !exports && (size_t)(id - url) < plen) {
 		b.len = (size_t)(id - url) + strcspn(id, "/?#");
 		b.s[b.len] = '\0';
 	}
