@@ -125,6 +125,8 @@ ods_export_url(const char *url, const char *since, const char *until)
 		b.s[--b.len] = '\0';
 	if (!exports)
 		append(&b, "/exports/csv");
+	else if (b.len >= 8 && strcmp(b.s + b.len - 8, "/exports") == 0)
+		append(&b, "/csv");	/* ".../exports/": no format named */
 	if (end - q > 1) {
 		path = xmemdup(q, (size_t)(end - q));
 		append(&b, path);
