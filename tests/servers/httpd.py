@@ -38,6 +38,9 @@ With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
   /stall-after/N/F    F's headers (no Accept-Ranges) and N body bytes, then
                       nothing more
   /bighdr/F           F after a 1 MiB response header line
+  /short-length/K/F   all of F, in one write, under a Content-Length K
+                      bytes too small
+  /garbage-json       a 200 whose body is JSON cut in an object
   /headers            the request headers as the body
 """
 
@@ -171,6 +174,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif kind == "garbage-json":
+            body = b'[{"Date_Time": "2019-11-01T17:00:00", "Sensor_ID": "3\x00\xff'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif kind == "status":
             self.empty(int(parts[1]))
         elif kind == "redirect":
@@ -248,6 +258,13 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data[:int(parts[1])])
             self.wfile.flush()
             stop.wait(120)
+            self.close_connection = True
+        elif kind == "short-length":
+            head = ("HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\n"
+                    "Content-Length: %d\r\nConnection: close\r\n\r\n" %
+                    (len(data) - int(parts[1]))).encode()
+            self.wfile.write(head + data)
+            self.wfile.flush()
             self.close_connection = True
         elif kind == "bighdr":
             self.send_response(200)

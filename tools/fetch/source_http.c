@@ -70,6 +70,7 @@ struct http {
 	int		 can_resume;
 	char		 validator[VALIDATOR_MAX];
 	int		 unchecked;	/* nothing tells a cut body from a whole */
+	int		 excess;	/* bytes came past the Content-Length */
 	unsigned char	 head[2], last;	/* the body's first and last bytes */
 	char		 errbuf[CURL_ERROR_SIZE];
 };
@@ -219,12 +220,34 @@ first_response(struct http *h)
 static void
 check_whole(struct http *h)
 {
-	if (!h->unchecked || h->got == 0 || h->last == '\n' ||
+	if ((!h->unchecked && !h->excess) || h->got == 0 ||
+	    h->last == '\n' ||
 	    (h->got >= 2 && h->head[0] == 0x1f && h->head[1] == 0x8b))
 		return;
+	if (h->excess)
+		fail(h, "transfer cut short: the server sent more than its "
+		    "Content-Length of %lld bytes, and the body ends there in "
+		    "the middle of a line", h->got);
 	fail(h, "transfer cut short: the body ends in the middle of a line "
 	    "after %lld bytes, and the server sent no length to check it "
 	    "against", h->got);
+}
+
+/*
+ * libcurl stops at the Content-Length and only mentions the bytes that
+ * came past it ("Excess found") in its verbose text: a length that is
+ * too short would otherwise cut the body silently.
+ */
+static int
+debug_cb(CURL *e, curl_infotype type, char *text, size_t n, void *arg)
+{
+	struct http *h = arg;
+
+	(void)e;
+	if (type == CURLINFO_TEXT && n >= 12 &&
+	    strncmp(text, "Excess found", 12) == 0)
+		h->excess = 1;
+	return 0;
 }
 
 /* Judges the final response before its first body byte is kept. */
@@ -500,6 +523,10 @@ easy_setup(struct http *h)
 
 	setopt_check(curl_easy_setopt(e, CURLOPT_URL, h->url), "url");
 	http_easy_defaults(e, o, h->errbuf, write_cb, header_cb, h);
+	setopt_check(curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, debug_cb),
+	    "debug");
+	setopt_check(curl_easy_setopt(e, CURLOPT_DEBUGDATA, h), "debug");
+	setopt_check(curl_easy_setopt(e, CURLOPT_VERBOSE, 1L), "debug");
 	if (h->token != NULL)
 		setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L),
 		    "redirects");
