@@ -435,3 +435,23 @@ where=date_time < '2020-03-01T00:00:00'"
 	run -0 grep -c 'count(\*) .*token=yes' "$HTTP_LOG"
 	assert_output 1
 }
+
+@test "fetch_soda: garbage pages are retried, then an error; a stalled page says so" {
+	soda_start T --garbage 3
+	run -0 --separate-stderr ped-fetch -v --soda "$T_URL$RES.json" \
+	    --page-size 2000 --jobs 1
+	same_as_file
+	assert_stderr --partial "page at offset 2000: not a JSON array, retry 1/5"
+	soda_stop T
+	soda_start T --garbage 2
+	run -1 --separate-stderr ped-fetch --retries 0 --soda "$T_URL$RES.csv" \
+	    --page-size 2000 --jobs 1
+	assert_stderr "ped-fetch: $T_URL$RES.csv: page at offset 0: not a CSV table"
+	soda_stop T
+	# The page at offset 2000 sends nothing for 3 s; 1 s makes a stall.
+	soda_start T --slow 2000:3000
+	PED_STALL_SECS=1 run -0 --separate-stderr ped-fetch -v \
+	    --soda "$T_URL$RES.json" --page-size 2000 --jobs 1
+	same_as_file
+	assert_stderr --partial "page at offset 2000: no data for 1 s (the transfer stalled), retry 1/5"
+}

@@ -6,7 +6,7 @@ usage: soda.py --data CSV --port-file FILE [--log FILE] [--token T]
                [--short N] [--latency MIN-MAX] [--rate BYTES_PER_S]
                [--badheader N] [--slow OFFSET:MS] [--gzip] [--cert PEM]
                [--seed S] [--repeat K] [--stale-count K] [--repeat-page N]
-               [--error200 N] [--error-message TEXT]
+               [--error200 N] [--error-message TEXT] [--garbage N]
 
 Binds 127.0.0.1 port 0 and writes the port to --port-file once listening.
 CSV is a legacy SODA export (a leading pandas index column is ignored) with
@@ -39,6 +39,8 @@ the Nth request, the rows of the page before the one asked for (a server
 repeating a page). --error200 N answers the Nth request with a 200 whose
 body is {"error": true, "message": TEXT} (--error-message, default
 "query timed out").
+--garbage N answers the Nth request with a 200 whose body is cut-off,
+broken JSON (or CSV with an open quote).
 --token makes every request without "X-App-Token: T" a 403.
 
 The log (--log) gets one line per request:
@@ -262,6 +264,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(202, "", "application/json")
         if n in opts.fail:
             return self.error_json(500, "Internal error")
+        if n in opts.garbage:
+            bad = '[{"id":"1","date_time":"2019-\x00' \
+                if url.path.endswith(".json") else 'id,date_time\n1,"2019'
+            return self.reply(200, bad, "application/json")
         if n in opts.error200:
             return self.error_json(200, opts.error_message)
         if url.path == "/rows.csv":
@@ -305,7 +311,7 @@ def main():
     p.add_argument("--log")
     p.add_argument("--token")
     for f in ("throttle", "accepted", "fail", "drop", "short", "badheader",
-              "repeat-page", "error200"):
+              "repeat-page", "error200", "garbage"):
         p.add_argument("--" + f, type=int, action="append", default=[])
     p.add_argument("--latency", type=latency)
     p.add_argument("--rate", type=int, default=0)
