@@ -131,15 +131,15 @@ gz_bad(struct gz_source *g, enum gz_problem what)
 {
 	switch (what) {
 	case GZ_TWICE:
-		die(EXIT_DATA, "%s: gzip: the data is compressed twice "
+		die(EXIT_RUNTIME, "%s: gzip: the data is compressed twice "
 		    "(a .gz inside a .gz); decompress it once first",
 		    g->src.name);
 	case GZ_GARBAGE:
-		die(EXIT_DATA, "%s: gzip: trailing garbage after the "
+		die(EXIT_RUNTIME, "%s: gzip: trailing garbage after the "
 		    "compressed data (%llu bytes inflated, then bytes that "
 		    "are no gzip member)", g->src.name, g->out);
 	default:
-		die(EXIT_DATA, "%s: gzip: corrupt compressed data after %llu "
+		die(EXIT_RUNTIME, "%s: gzip: corrupt compressed data after %llu "
 		    "bytes inflated (zlib: %s)", g->src.name, g->out,
 		    g->zs.msg != NULL ? g->zs.msg : "data error");
 	}
