@@ -383,3 +383,11 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	run -65 --separate-stderr ped-fetch "$URL/garbage-json"
 	assert_stderr --partial "ped-fetch: $URL/garbage-json:1: "
 }
+
+@test "fetch_http: a reason phrase and a URL with control bytes are shown escaped" {
+	run -1 --separate-stderr ped-fetch --retries 0 "$URL/badreason"
+	assert_stderr 'ped-fetch: '"$URL"'/badreason: HTTP 500 Oops\x1b[2J\xff'
+	run -1 --separate-stderr ped-fetch --retries 0 "$URL/status/404"$'\e[2J\x01'
+	assert_stderr --partial "ped-fetch: $URL/status/404%1B[2J%01: "
+	[[ $stderr != *$'\e'* ]] || fail "raw escape in: $stderr"
+}

@@ -41,6 +41,7 @@ With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
   /short-length/K/F   all of F, in one write, under a Content-Length K
                       bytes too small
   /garbage-json       a 200 whose body is JSON cut in an object
+  /badreason          a 500 whose reason phrase holds ESC and a 0xff byte
   /headers            the request headers as the body
 """
 
@@ -181,6 +182,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif kind == "badreason":
+            self.send_response(500, "Oops\x1b[2J\xff")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif kind == "status":
             self.empty(int(parts[1]))
         elif kind == "redirect":

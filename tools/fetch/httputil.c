@@ -79,6 +79,8 @@ secret_name(const char *name, size_t len)
 	return 0;
 }
 
+static void	 url_printable_in(char *, size_t);
+
 /*
  * Returns url with the userinfo and the values of token-like parameters
  * replaced by "***", for messages: a Socrata URL may carry $$app_token,
@@ -91,7 +93,7 @@ url_redact(const char *url)
 	const char *p, *auth, *end, *at, *q, *eq;
 	char *out, *o;
 
-	out = o = xmalloc(3 * strlen(url) + 4);
+	out = o = xmalloc(4 * strlen(url) + 4);
 	p = url;
 	if ((auth = strstr(p, "://")) != NULL) {
 		auth += 3;
@@ -131,7 +133,69 @@ url_redact(const char *url)
 		p = end;
 	}
 	*o = '\0';
+	url_printable_in(out, 4 * strlen(url) + 4);
 	return out;
+}
+
+/*
+ * Percent-encodes, in place, what a terminal must not get raw: control
+ * bytes, DEL and bytes of 0x80 and up (the buffer has room: url_redact
+ * allocates four bytes a byte).
+ */
+static void
+url_printable_in(char *s, size_t room)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, n = strlen(s), bad = 0;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		bad += c < 0x20 || c >= 0x7f;
+	}
+	if (bad == 0 || n + 2 * bad + 1 > room)
+		return;
+	s[n + 2 * bad] = '\0';
+	for (i = n; i-- > 0;) {
+		c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f) {
+			bad--;
+			s[i + 2 * bad] = '%';
+			s[i + 2 * bad + 1] = hex[c >> 4];
+			s[i + 2 * bad + 2] = hex[c & 15];
+		} else
+			s[i + 2 * bad] = (char)c;
+	}
+}
+
+void
+text_printable(char *s, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[256];
+	size_t i, o = 0;
+	unsigned char c;
+
+	for (i = 0; s[i] != '\0' && o + 5 < sizeof(tmp); i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			tmp[o++] = (char)c;
+			continue;
+		}
+		tmp[o++] = '\\';
+		if (c == '\\') {
+			tmp[o++] = '\\';
+			continue;
+		}
+		tmp[o++] = 'x';
+		tmp[o++] = hex[c >> 4];
+		tmp[o++] = hex[c & 15];
+	}
+	tmp[o] = '\0';
+	if (o >= size)
+		o = size - 1;
+	memcpy(s, tmp, o);
+	s[o] = '\0';
 }
 
 /* Copies the header value after "Name:" without spaces or CRLF. */

@@ -23,9 +23,16 @@ void		 sleep_ms(long long ms);
 void		 setopt_check(CURLcode cc, const char *what);
 /*
  * The URL for messages, allocated: userinfo and the values of token-like
- * query parameters ($$app_token, X-Amz-Signature) become "***".
+ * query parameters ($$app_token, X-Amz-Signature) become "***"; control
+ * bytes and bytes of 0x80 and up are percent-encoded.
  */
 char		*url_redact(const char *url);
+/*
+ * Rewrites the NUL-terminated server text s (a reason phrase) in place
+ * so a terminal shows it as is: control bytes, DEL, bytes of 0x80 and
+ * up and '\' escaped as \xNN and \\, cut to size.
+ */
+void		 text_printable(char *s, size_t size);
 /* Retry-After in seconds (delay-seconds or an HTTP-date), or -1. */
 long		 parse_retry_after(const char *s);
 /* Copies a header value without the white space around it; too long: "". */

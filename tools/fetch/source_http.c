@@ -110,6 +110,7 @@ response_reset(struct http *h, const char *line, size_t len)
 	if ((sp = strchr(sp + 1, ' ')) != NULL)
 		header_value(sp + 1, strlen(sp + 1), h->reason,
 		    sizeof(h->reason));
+	text_printable(h->reason, sizeof(h->reason));
 }
 
 static int

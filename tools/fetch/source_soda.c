@@ -126,6 +126,7 @@ header_cb(char *line, size_t size, size_t n, void *arg)
 		if ((sp = strchr(sp + 1, ' ')) != NULL)
 			header_value(sp + 1, strlen(sp + 1), p->reason,
 			    sizeof(p->reason));
+		text_printable(p->reason, sizeof(p->reason));
 	} else if (n > 12 && strncasecmp(line, "retry-after:", 12) == 0) {
 		header_value(line + 12, n - 12, tmp, sizeof(tmp));
 		p->retry_after = parse_retry_after(tmp);
