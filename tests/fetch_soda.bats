@@ -455,3 +455,20 @@ where=date_time < '2020-03-01T00:00:00'"
 	same_as_file
 	assert_stderr --partial "page at offset 2000: no data for 1 s (the transfer stalled), retry 1/5"
 }
+
+@test "fetch_soda: no secret in any output: -v, retries, --progress on a terminal" {
+	soda_start T --token tok-Pty-Secret --throttle 3 --fail 4
+	local u="http://me:pw-Soda-Secret@${T_URL#http://}$RES"
+	local q='?tok%65n=Pct-Soda-Secret#access_token=Frag-Soda-Secret'
+	local out=$BATS_TEST_TMPDIR/all
+	export SODA_APP_TOKEN=tok-Pty-Secret
+	{
+		ped-fetch -v --soda "$u.json$q" --page-size 1000 --jobs 2
+		ped-fetch -v --progress --soda "$u.csv" --page-size 1000
+		ped-fetch -v --retries 0 --soda "$u.json?\$\$app_token=Q-Soda-Secret"
+		script -q -e -c "ped-fetch -v --soda '$u.json' --page-size 500 >/dev/null" /dev/null
+		SODA_APP_TOKEN=wrong-Soda-Secret ped-fetch -v --soda "$u.csv"
+	} >"$out" 2>&1 || true
+	[ "$(grep -c 'ped-fetch: ' "$out")" -ge 3 ] || fail "too little output: $(cat "$out")"
+	run -1 grep -E -a 'Soda-Secret|tok-Pty-Secret' "$out"
+}
