@@ -84,14 +84,15 @@ page_offsets() {
 	    --page-size 300 --jobs 4
 	same_as_file
 	assert_equal "$stderr" ""
-	# The count first, then 17 pages, each once, each $order=:id.
+	# The count first, then 17 pages and the empty one after them, each
+	# once, each $order=:id.
 	run -0 head -1 "$S_LOG"
 	assert_output --partial "GET $RES.json?\$select=count(*) "
 	run -0 grep -c '\$limit=300&\$offset=[0-9]*&\$order=:id ' "$S_LOG"
-	assert_output 17
+	assert_output 18
 	run -0 bash -c "sed -n 's/.*[?&]\$offset=\([0-9]*\).*/\1/p' '$S_LOG' |
 	    sort -n | uniq | tr '\n' ' '"
-	assert_output "0 300 600 900 1200 1500 1800 2100 2400 2700 3000 3300 3600 3900 4200 4500 4800 "
+	assert_output "0 300 600 900 1200 1500 1800 2100 2400 2700 3000 3300 3600 3900 4200 4500 4800 5100 "
 }
 
 @test "fetch_soda: CSV endpoint, later pages without their header" {
@@ -101,13 +102,15 @@ page_offsets() {
 	assert_equal "$stderr" ""
 }
 
-@test "fetch_soda: default page size and jobs: one page, no page too many" {
+@test "fetch_soda: default page size and jobs: one page, then the empty one after it" {
 	: >"$S_LOG"
 	run -0 --separate-stderr ped-fetch -v --soda "$S_URL$RES.json"
 	same_as_file
 	assert_stderr --partial "$RES.json: 5000 rows in 1 pages of 50000, 4 jobs"
 	run -0 grep -c . "$S_LOG"
-	assert_output 2
+	assert_output 3
+	run -0 grep -c '\$offset=50000&' "$S_LOG"
+	assert_output 1
 }
 
 @test "fetch_soda: a count that is a multiple of the page size: one more page, empty" {
@@ -169,7 +172,7 @@ page_offsets() {
 	    --soda "$T_URL$RES.json" --page-size 2000 --jobs 2
 	same_as_file
 	run -0 grep -c 'token=ok ' "$T_LOG"
-	assert_output 5
+	assert_output 6
 	run -1 grep -v 'token=ok ' "$T_LOG"
 	[[ $stderr == *"retry 1/5"* ]] || fail "no retry in: $stderr"
 	[[ $stderr != *tok-Secret-123* ]] || fail "token printed: $stderr"
@@ -258,7 +261,7 @@ page_offsets() {
 	run -1 bash -c "grep -v \"where=date_time >= '2019-11-02T00:00:00' AND date_time < '2019-11-04T00:00:00' \" '$S_LOG'"
 	assert_output ""
 	run -0 grep -c '\$where=date_time%20%3E%3D%20%272019-11-02T00%3A00%3A00%27%20AND%20' "$S_LOG"
-	assert_output 4
+	assert_output 5
 }
 
 @test "fetch_soda: --until across a month, a year and a leap day" {
@@ -471,4 +474,20 @@ where=date_time < '2020-03-01T00:00:00'"
 	} >"$out" 2>&1 || true
 	[ "$(grep -c 'ped-fetch: ' "$out")" -ge 3 ] || fail "too little output: $(cat "$out")"
 	run -1 grep -E -a 'Soda-Secret|tok-Pty-Secret' "$out"
+}
+
+@test "fetch_soda: rows added while paging: kept when they follow, an error after a short page" {
+	# The count and the first pages miss the last 500 rows; the later
+	# pages see them: the full page after the count brings them.
+	soda_start T --grow 6:500
+	run -0 --separate-stderr ped-fetch --soda "$T_URL$RES.json" \
+	    --page-size 1000 --jobs 1
+	same_as_file
+	soda_stop T
+	# 1500 rows come after the count's short last page: rows would be
+	# lost between the pages, so it is an error.
+	soda_start T --grow 6:1500
+	run -1 --separate-stderr ped-fetch --retries 0 \
+	    --soda "$T_URL$RES.json" --page-size 1000 --jobs 1
+	assert_stderr "ped-fetch: $T_URL$RES.json: page at offset 4000 has 1000 rows after a page that was not full (the data changed while it was paged)"
 }

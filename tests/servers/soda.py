@@ -7,6 +7,7 @@ usage: soda.py --data CSV --port-file FILE [--log FILE] [--token T]
                [--badheader N] [--slow OFFSET:MS] [--gzip] [--cert PEM]
                [--seed S] [--repeat K] [--stale-count K] [--repeat-page N]
                [--error200 N] [--error-message TEXT] [--garbage N]
+               [--grow N:K]
 
 Binds 127.0.0.1 port 0 and writes the port to --port-file once listening.
 CSV is a legacy SODA export (a leading pandas index column is ignored) with
@@ -39,6 +40,8 @@ the Nth request, the rows of the page before the one asked for (a server
 repeating a page). --error200 N answers the Nth request with a 200 whose
 body is {"error": true, "message": TEXT} (--error-message, default
 "query timed out").
+--grow N:K hides the last K rows from the requests before the Nth (rows
+added while a client pages).
 --garbage N answers the Nth request with a 200 whose body is cut-off,
 broken JSON (or CSV with an open quote).
 --token makes every request without "X-App-Token: T" a 403.
@@ -146,7 +149,7 @@ def number(q, name, default):
     return int(v)
 
 
-def select(q, kind, repeat_page=False):
+def select(q, kind, repeat_page=False, n=0):
     """The body for a query on /resource/ID.KIND."""
     known = {"$select", "$limit", "$offset", "$order", "$where"}
     for k in q:
@@ -157,6 +160,8 @@ def select(q, kind, repeat_page=False):
     if order not in (None, ":id"):
         raise BadQuery("unsupported $order: %s" % order)
     sel = selection(order == ":id", q.get("$where", [""])[0], conds)
+    if opts.grow and n < opts.grow[0]:
+        sel = sel[:max(0, len(sel) - opts.grow[1])]
     if "$select" in q:
         if q["$select"][0].replace(" ", "") != "count(*)":
             raise BadQuery("unsupported $select")
@@ -278,7 +283,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.error_json(404, "no such resource")
         kind = m.group(1)
         try:
-            sel = select(q, kind, n in opts.repeat_page)
+            sel = select(q, kind, n in opts.repeat_page, n)
         except BadQuery as e:
             return self.error_json(400, str(e))
         if isinstance(sel, list):
@@ -317,6 +322,7 @@ def main():
     p.add_argument("--rate", type=int, default=0)
     p.add_argument("--gzip", action="store_true")
     p.add_argument("--slow", type=slow)
+    p.add_argument("--grow", type=slow)
     p.add_argument("--cert")
     p.add_argument("--seed", type=int, default=4)
     p.add_argument("--repeat", type=int, default=1)

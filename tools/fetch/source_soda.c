@@ -50,6 +50,7 @@ struct page {
 	int		 is_count;	/* the $select=count(*) request */
 	unsigned long long offset, want;	/* want: rows at least */
 	int		 tail;		/* at or past the count's last page */
+	unsigned long long rows;	/* rows of the page, once checked */
 	CURL		*easy;
 	char		*url;
 	char		*buf;		/* the body */
@@ -77,7 +78,8 @@ struct soda {
 	unsigned	 jobs;		/* requests in flight at most */
 	unsigned long	 page_size;
 	unsigned long long total, npages;
-	unsigned long long counted_pages;	/* npages from the count */
+	unsigned long long counted_pages;	/* pages the count fills */
+	int		 prev_full;	/* the page handed out last was full */
 	struct idset	*ids;		/* row ids handed out */
 	int		 counted;	/* total is known */
 	unsigned long long started;	/* pages started so far */
@@ -275,9 +277,10 @@ server_error(struct soda *s, struct page *p)
  * Judges a finished 200: the rows promised, or a retry. A page before
  * the count's last must be full. The count's last page and those after
  * it may hold more rows than the count said (it went stale while we
- * paged), up to a full page; a full one means another page follows, so
- * the paging ends only at a page that is not full: after a count that
- * is a multiple of the page size, one more request comes back empty.
+ * paged), up to a full page; a full one means another page follows.
+ * After the count's last page one more is always asked for: it must come
+ * back empty, or bring rows beyond a stale count, and the paging ends
+ * at the first page that is not full.
  */
 static void
 page_check(struct soda *s, struct page *p)
@@ -320,6 +323,7 @@ page_check(struct soda *s, struct page *p)
 	if (p->tail && (unsigned long long)rows == s->page_size &&
 	    k + 1 == s->npages)
 		s->npages++;
+	p->rows = (unsigned long long)rows;
 	p->state = P_DONE;
 }
 
@@ -580,6 +584,12 @@ next_page(struct soda *s)
 	p = &s->slot[s->next % s->nslots];
 	while (p->state != P_DONE || p->offset != s->next * s->page_size)
 		pump(s);
+	/* Rows past a page that was not full: the rows moved meanwhile. */
+	if (s->next > 0 && s->next >= s->counted_pages && !s->prev_full &&
+	    p->rows > 0)
+		page_fail(s, p, " has %llu rows after a page that was not full "
+		    "(the data changed while it was paged)", p->rows);
+	s->prev_full = p->rows == s->page_size;
 	check_ids(s, p);
 	page_slice(s, p);
 	s->cur = p;
@@ -753,20 +763,22 @@ count_rows(struct soda *s)
 		pump(s);
 	p->state = P_IDLE;
 	s->counted = 1;
-	s->npages = (s->total + s->page_size - 1) / s->page_size;
-	/* No rows still takes one page: the CSV header, or "[]". */
-	if (s->npages == 0)
-		s->npages = 1;
-	s->counted_pages = s->npages;
+	/*
+	 * The pages the count fills, and one more that must come back
+	 * empty: rows beyond a count gone stale are not lost (with no rows
+	 * at all, that page is the CSV header or "[]").
+	 */
+	s->counted_pages = (s->total + s->page_size - 1) / s->page_size;
+	s->npages = s->counted_pages + 1;
 	first->want = s->total < s->page_size ? s->total : s->page_size;
-	first->tail = s->npages == 1;
+	first->tail = s->counted_pages <= 1;
 	if (first->state == P_FETCHED)
 		page_check(s, first);
 	else if (first->state == P_WAITING)
 		first->not_before = now_ms();
 	if (s->o->verbose && !s->o->quiet)
 		warn_msg("%s: %llu rows in %llu pages of %lu, %u jobs",
-		    s->safe, s->total, s->npages, s->page_size, s->jobs);
+		    s->safe, s->total, s->counted_pages, s->page_size, s->jobs);
 }
 
 struct source *
