@@ -391,3 +391,10 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	assert_stderr --partial "ped-fetch: $URL/status/404%1B[2J%01: "
 	[[ $stderr != *$'\e'* ]] || fail "raw escape in: $stderr"
 }
+
+@test "fetch_http: a Content-Encoding body with trailing garbage or corrupt data says so" {
+	run -1 --separate-stderr ped-fetch "$URL/gzip-garbage/$F"
+	assert_stderr "ped-fetch: $URL/gzip-garbage/$F: Content-Encoding: trailing garbage after the compressed data"
+	run -1 --separate-stderr ped-fetch --retries 0 "$URL/gzip-corrupt/$F"
+	assert_stderr --regexp "^ped-fetch: $URL/gzip-corrupt/$F: Content-Encoding: corrupt compressed data \(.+\)\$"
+}

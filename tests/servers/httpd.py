@@ -12,6 +12,8 @@ With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
   /plain/F            F with Content-Length, ETag, Last-Modified and
                       Accept-Ranges; honours Range and If-Range
   /gzip/F             F gzipped (Content-Encoding: gzip)
+  /gzip-garbage/F     likewise, with bytes after the gzip member
+  /gzip-corrupt/F     likewise, with bytes 12..19 of the member overwritten
   /chunked/F          F in chunks (Transfer-Encoding: chunked)
   /weak/F             like /plain but with a weak ETag only
   /redirect/N/F       N 302 hops, then /plain/F
@@ -208,6 +210,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_body(data, etag='W/"weak"')
         elif kind == "gzip":
             self.send_body(gzip.compress(data, mtime=0), encoding="gzip")
+        elif kind == "gzip-garbage":
+            self.send_body(gzip.compress(data, mtime=0) + b"garbage!",
+                           encoding="gzip")
+        elif kind == "gzip-corrupt":
+            g = bytearray(gzip.compress(data, mtime=0))
+            g[12:20] = b"xxxxxxxx"
+            self.send_body(bytes(g), encoding="gzip")
         elif kind == "chunked":
             self.send_chunked(data)
         elif kind == "flaky":

@@ -13,6 +13,7 @@
 
 #include "backoff.h"
 #include "err.h"
+#include "gzmsg.h"
 #include "httputil.h"
 #include "num.h"
 #include "version.h"
@@ -422,6 +423,10 @@ http_why(CURLcode cc, const char *errbuf, char *why, size_t size)
 		 * low-speed limit, i.e. a stall. */
 		snprintf(why, size, "no data for %ld s (the transfer stalled)",
 		    http_stall_secs());
+		return;
+	case CURLE_BAD_CONTENT_ENCODING:
+		snprintf(why, size, "Content-Encoding: " GZ_MSG_CORRUPT " (%s)",
+		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(cc));
 		return;
 	case CURLE_OUT_OF_MEMORY:
 		/* What libcurl says of a header line over its limit. */

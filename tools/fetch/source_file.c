@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "err.h"
+#include "gzmsg.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -131,15 +132,13 @@ gz_bad(struct gz_source *g, enum gz_problem what)
 {
 	switch (what) {
 	case GZ_TWICE:
-		die(EXIT_RUNTIME, "%s: gzip: the data is compressed twice "
-		    "(a .gz inside a .gz); decompress it once first",
-		    g->src.name);
+		die(EXIT_RUNTIME, "%s: gzip: " GZ_MSG_TWICE, g->src.name);
 	case GZ_GARBAGE:
-		die(EXIT_RUNTIME, "%s: gzip: trailing garbage after the "
-		    "compressed data (%llu bytes inflated, then bytes that "
-		    "are no gzip member)", g->src.name, g->out);
+		die(EXIT_RUNTIME, "%s: gzip: " GZ_MSG_GARBAGE " (%llu bytes "
+		    "inflated, then bytes that are no gzip member)",
+		    g->src.name, g->out);
 	default:
-		die(EXIT_RUNTIME, "%s: gzip: corrupt compressed data after %llu "
+		die(EXIT_RUNTIME, "%s: gzip: " GZ_MSG_CORRUPT " after %llu "
 		    "bytes inflated (zlib: %s)", g->src.name, g->out,
 		    g->zs.msg != NULL ? g->zs.msg : "data error");
 	}
@@ -245,8 +244,7 @@ gz_inflate(struct gz_source *g, void *buf, size_t size)
 			g->ipos = g->ilen = 0;
 			if (gz_fill(g) == 0) {
 				if (g->zinit)
-					gz_fail(g, "the compressed data ends too early "
-					    "(a truncated file or transfer)");
+					gz_fail(g, GZ_MSG_SHORT);
 				return 0;
 			}
 			g->zs.next_in = g->ibuf;

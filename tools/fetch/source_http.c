@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "err.h"
+#include "gzmsg.h"
 #include "httputil.h"
 #include "num.h"
 #include "progress.h"
@@ -417,6 +418,12 @@ attempt_done(struct http *h, CURLcode cc)
 	if (cc == CURLE_OPERATION_TIMEDOUT && h->deadline_ms != 0 &&
 	    now_ms() >= h->deadline_ms - DEADLINE_SLACK)
 		timed_out(h);
+	/*
+	 * libcurl's decoder of a Content-Encoding fails with a write error
+	 * and no text when bytes follow the compressed data.
+	 */
+	if (cc == CURLE_WRITE_ERROR && h->encoded)
+		fail(h, "Content-Encoding: " GZ_MSG_GARBAGE);
 	http_why(cc, h->errbuf, why, sizeof(why));
 	if (!curl_transient(cc))
 		fail(h, "%s", why);
