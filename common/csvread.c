@@ -192,6 +192,8 @@ fill(struct csv_reader *r, size_t want)
 	memset(r->buf + r->end, 0, BUF_PAD);
 }
 
+static int	 skip_blank(struct csv_reader *);
+
 /*
  * Picks ';' or ',' by counting both outside quotes in the first record,
  * after reading until all of it is in the buffer.
@@ -204,12 +206,16 @@ detect(struct csv_reader *r)
 	int quoted;
 
 	for (;;) {
+		/* Empty lines first go, counted: a long run of them is no
+		 * record (it used to fill the buffer up to RECORD_MAX). */
+		if (!skip_blank(r) && !r->eof && r->error == NULL) {
+			fill(r, 1);
+			continue;
+		}
 		p = r->buf + r->pos;
 		e = r->buf + r->end;
 		comma = semi = 0;
 		quoted = 0;
-		while (p < e && (*p == '\n' || *p == '\r'))
-			p++;
 		for (; p < e; p++) {
 			if (*p == '"')
 				quoted = !quoted;

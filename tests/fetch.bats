@@ -94,7 +94,7 @@ periods() {
 	head -c 20000 "$F/exploreMel_ods_counts_per_hour_50k_sample.csv.gz" \
 	    > "$BATS_TEST_TMPDIR/cut.gz"
 	run -1 --separate-stderr ped-fetch -q "$BATS_TEST_TMPDIR/cut.gz"
-	assert_stderr "ped-fetch: $BATS_TEST_TMPDIR/cut.gz: gzip: unexpected end of data"
+	assert_stderr "ped-fetch: $BATS_TEST_TMPDIR/cut.gz: gzip: the compressed data ends too early (a truncated file or transfer)"
 }
 
 @test "corrupt gzip data is a runtime error (exit 1)" {

@@ -136,3 +136,28 @@ setup() {
 	run -64 --separate-stderr env PED_RETRY_BASE_MS=abc ped-fetch --retries 1 http://127.0.0.1:9/x.csv
 	assert_stderr 'ped-fetch: PED_RETRY_BASE_MS: invalid milliseconds "abc"'
 }
+
+@test "a dataset URL with a query string: the export path goes before the query" {
+	run -0 --separate-stderr ped-fetch "$ODS$ODS_DATASET?apikey=k-123&lang=en"
+	assert_output "$(ped-fetch "$COUNTS")"
+	run cat "$BATS_FILE_TMPDIR/log"
+	assert_output "$ODS_DATASET/exports/csv where= timezone=Australia/Melbourne delimiter=, bom=false apikey=k-123 lang=en"
+}
+
+@test "Explore v2.0 and /api/v2/ dataset URLs are recognised" {
+	local v20=${ODS_DATASET/v2.1/v2.0} v2=${ODS_DATASET/explore\/v2.1/v2}
+	run -0 --separate-stderr ped-fetch "$ODS$v20"
+	assert_output "$(ped-fetch "$COUNTS")"
+	run -0 --separate-stderr ped-fetch --since 2024-03-01 "$ODS$v2/"
+	assert_output "$(ped-fetch --since 2024-03-01 "$COUNTS")"
+	run cat "$BATS_FILE_TMPDIR/log"
+	assert_line --index 0 --partial "$v20/exports/csv where= "
+	assert_line --index 1 --partial "$v2/exports/csv where=sensing_date>=date'2024-03-01' "
+}
+
+@test "--locations with a dataset URL reads its export, like SOURCE" {
+	run -0 --separate-stderr ped-fetch --locations "$ODS$ODS_LOCATIONS?lang=en" "$COUNTS"
+	assert_output "$(ped-fetch --locations "$DATA/ods/sensor_locations.csv" "$COUNTS")"
+	run cat "$BATS_FILE_TMPDIR/log"
+	assert_output --partial "$ODS_LOCATIONS/exports/csv where= "
+}

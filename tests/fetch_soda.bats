@@ -5,6 +5,7 @@
 # and clear errors.
 
 load helper
+load servers/httpd
 
 F=ch3t_soda_5000rows_2019-11.csv
 SODA_PY="$TESTS_DIR/servers/soda.py"
@@ -54,10 +55,12 @@ setup_file() {
 	ped-fetch "$dir/by_id.csv" >"$dir/expected"
 	soda_start S
 	export S_URL S_LOG S_PID
+	httpd_start HTTP "$DATA/http"
 }
 
 teardown_file() {
 	soda_stop S
+	httpd_stop HTTP
 }
 
 teardown() {
@@ -81,14 +84,15 @@ page_offsets() {
 	    --page-size 300 --jobs 4
 	same_as_file
 	assert_equal "$stderr" ""
-	# The count first, then 17 pages, each once, each $order=:id.
+	# The count first, then 17 pages and the empty one after them, each
+	# once, each $order=:id.
 	run -0 head -1 "$S_LOG"
 	assert_output --partial "GET $RES.json?\$select=count(*) "
 	run -0 grep -c '\$limit=300&\$offset=[0-9]*&\$order=:id ' "$S_LOG"
-	assert_output 17
+	assert_output 18
 	run -0 bash -c "sed -n 's/.*[?&]\$offset=\([0-9]*\).*/\1/p' '$S_LOG' |
 	    sort -n | uniq | tr '\n' ' '"
-	assert_output "0 300 600 900 1200 1500 1800 2100 2400 2700 3000 3300 3600 3900 4200 4500 4800 "
+	assert_output "0 300 600 900 1200 1500 1800 2100 2400 2700 3000 3300 3600 3900 4200 4500 4800 5100 "
 }
 
 @test "fetch_soda: CSV endpoint, later pages without their header" {
@@ -98,23 +102,27 @@ page_offsets() {
 	assert_equal "$stderr" ""
 }
 
-@test "fetch_soda: default page size and jobs: one page, no page too many" {
+@test "fetch_soda: default page size and jobs: one page, then the empty one after it" {
 	: >"$S_LOG"
 	run -0 --separate-stderr ped-fetch -v --soda "$S_URL$RES.json"
 	same_as_file
 	assert_stderr --partial "$RES.json: 5000 rows in 1 pages of 50000, 4 jobs"
 	run -0 grep -c . "$S_LOG"
-	assert_output 2
+	assert_output 3
+	run -0 grep -c '\$offset=50000&' "$S_LOG"
+	assert_output 1
 }
 
-@test "fetch_soda: a count that is a multiple of the page size" {
+@test "fetch_soda: a count that is a multiple of the page size: one more page, empty" {
 	: >"$S_LOG"
 	run -0 --separate-stderr ped-fetch --soda "$S_URL$RES.json" \
 	    --page-size 1000 --jobs 1
 	same_as_file
 	run -0 bash -c "grep -c '\$offset=' '$S_LOG'"
-	assert_output 5
-	run -1 grep '\$offset=5000' "$S_LOG"
+	assert_output 6
+	run -0 grep -c '\$offset=5000&' "$S_LOG"
+	assert_output 1
+	run -1 grep '\$offset=6000' "$S_LOG"
 }
 
 @test "fetch_soda: random latency, pages finish out of order, rows keep :id order" {
@@ -164,7 +172,7 @@ page_offsets() {
 	    --soda "$T_URL$RES.json" --page-size 2000 --jobs 2
 	same_as_file
 	run -0 grep -c 'token=ok ' "$T_LOG"
-	assert_output 5
+	assert_output 6
 	run -1 grep -v 'token=ok ' "$T_LOG"
 	[[ $stderr == *"retry 1/5"* ]] || fail "no retry in: $stderr"
 	[[ $stderr != *tok-Secret-123* ]] || fail "token printed: $stderr"
@@ -253,7 +261,7 @@ page_offsets() {
 	run -1 bash -c "grep -v \"where=date_time >= '2019-11-02T00:00:00' AND date_time < '2019-11-04T00:00:00' \" '$S_LOG'"
 	assert_output ""
 	run -0 grep -c '\$where=date_time%20%3E%3D%20%272019-11-02T00%3A00%3A00%27%20AND%20' "$S_LOG"
-	assert_output 4
+	assert_output 5
 }
 
 @test "fetch_soda: --until across a month, a year and a leap day" {
@@ -368,4 +376,118 @@ where=date_time < '2020-03-01T00:00:00'"
 	run -1 --separate-stderr ped-fetch --soda "$T_URL$RES.csv" \
 	    --page-size 1000 --jobs 1
 	assert_stderr "ped-fetch: $T_URL$RES.csv: page at offset 2000: header differs from the first page's"
+}
+
+@test "fetch_soda: rows beyond a stale count (a multiple of the page size) are fetched" {
+	# The count says 4000 of the 5000 rows: the pages after it bring them.
+	soda_start T --stale-count 1000
+	run -0 --separate-stderr ped-fetch --soda "$T_URL$RES.json" \
+	    --page-size 1000 --jobs 3
+	same_as_file
+	run -0 grep -c '\$offset=5000&' "$T_LOG"
+	assert_output 1
+	run -0 --separate-stderr ped-fetch --soda "$T_URL$RES.csv" \
+	    --page-size 1000 --jobs 2
+	same_as_file
+}
+
+@test "fetch_soda: a stale count inside the last page: the full page is kept" {
+	soda_start T --stale-count 500
+	run -0 --separate-stderr ped-fetch --soda "$T_URL$RES.json" \
+	    --page-size 1000 --jobs 2
+	same_as_file
+}
+
+@test "fetch_soda: a server repeating a page is an error, not doubled rows" {
+	# The third request (page at offset 1000) brings the rows of page 0.
+	soda_start T --repeat-page 3
+	run -1 --separate-stderr ped-fetch --retries 0 \
+	    --soda "$T_URL$RES.json" --page-size 1000 --jobs 1
+	assert_stderr --regexp "^ped-fetch: $T_URL$RES.json: page at offset 1000: row id \"[0-9]+\" came already \(the server repeated rows\)\$"
+	soda_stop T
+	soda_start T --repeat-page 4
+	run -1 --separate-stderr ped-fetch --retries 0 \
+	    --soda "$T_URL$RES.csv" --page-size 1000 --jobs 1
+	assert_stderr --regexp "page at offset 2000: row id \"[0-9]+\" came already"
+}
+
+@test "fetch_soda: a 200 with a SODA error object reports the server's message, quoted" {
+	soda_start T --error200 1 --error-message $'query timed out\e[2J'
+	run -1 --separate-stderr ped-fetch --soda "$T_URL$RES.json"
+	assert_stderr "ped-fetch: $T_URL$RES.json: count request: the server reports an error: \"query timed out\\x1b[2J\""
+	soda_stop T
+	soda_start T --error200 3
+	run -1 --separate-stderr ped-fetch --soda "$T_URL$RES.csv" \
+	    --page-size 2000 --jobs 1
+	assert_stderr "ped-fetch: $T_URL$RES.csv: page at offset 2000: the server reports an error: \"query timed out\""
+}
+
+@test "fetch_soda: the token never follows a redirect to another host" {
+	soda_start T --token tok-R3dir-Secret
+	local port=${T_URL##*:}
+	# 127.0.0.1:P1 -> localhost:P2 is another host: no token, so a 403.
+	: >"$T_LOG"
+	: >"$HTTP_LOG"
+	SODA_APP_TOKEN=tok-R3dir-Secret run -1 --separate-stderr ped-fetch \
+	    --soda "http://127.0.0.1:$HTTP_PORT/goto/localhost:$port$RES.json"
+	assert_stderr --partial "count request: HTTP 403 Forbidden"
+	[[ $stderr != *tok-R3dir-Secret* ]] || fail "token printed: $stderr"
+	run -0 grep -c 'token=none' "$T_LOG"
+	[ "$output" -ge 1 ] || fail "no request reached the other host"
+	run -1 grep 'token=ok' "$T_LOG"
+	run -0 grep -c 'count(\*) .*token=yes' "$HTTP_LOG"
+	assert_output 1
+}
+
+@test "fetch_soda: garbage pages are retried, then an error; a stalled page says so" {
+	soda_start T --garbage 3
+	run -0 --separate-stderr ped-fetch -v --soda "$T_URL$RES.json" \
+	    --page-size 2000 --jobs 1
+	same_as_file
+	assert_stderr --partial "page at offset 2000: not a JSON array, retry 1/5"
+	soda_stop T
+	soda_start T --garbage 2
+	run -1 --separate-stderr ped-fetch --retries 0 --soda "$T_URL$RES.csv" \
+	    --page-size 2000 --jobs 1
+	assert_stderr "ped-fetch: $T_URL$RES.csv: page at offset 0: not a CSV table"
+	soda_stop T
+	# The page at offset 2000 sends nothing for 3 s; 1 s makes a stall.
+	soda_start T --slow 2000:3000
+	PED_STALL_SECS=1 run -0 --separate-stderr ped-fetch -v \
+	    --soda "$T_URL$RES.json" --page-size 2000 --jobs 1
+	same_as_file
+	assert_stderr --partial "page at offset 2000: no data for 1 s (the transfer stalled), retry 1/5"
+}
+
+@test "fetch_soda: no secret in any output: -v, retries, --progress on a terminal" {
+	soda_start T --token tok-Pty-Secret --throttle 3 --fail 4
+	local u="http://me:pw-Soda-Secret@${T_URL#http://}$RES"
+	local q='?tok%65n=Pct-Soda-Secret#access_token=Frag-Soda-Secret'
+	local out=$BATS_TEST_TMPDIR/all
+	export SODA_APP_TOKEN=tok-Pty-Secret
+	{
+		ped-fetch -v --soda "$u.json$q" --page-size 1000 --jobs 2
+		ped-fetch -v --progress --soda "$u.csv" --page-size 1000
+		ped-fetch -v --retries 0 --soda "$u.json?\$\$app_token=Q-Soda-Secret"
+		script -q -e -c "ped-fetch -v --soda '$u.json' --page-size 500 >/dev/null" /dev/null
+		SODA_APP_TOKEN=wrong-Soda-Secret ped-fetch -v --soda "$u.csv"
+	} >"$out" 2>&1 || true
+	[ "$(grep -c 'ped-fetch: ' "$out")" -ge 3 ] || fail "too little output: $(cat "$out")"
+	run -1 grep -E -a 'Soda-Secret|tok-Pty-Secret' "$out"
+}
+
+@test "fetch_soda: rows added while paging: kept when they follow, an error after a short page" {
+	# The count and the first pages miss the last 500 rows; the later
+	# pages see them: the full page after the count brings them.
+	soda_start T --grow 6:500
+	run -0 --separate-stderr ped-fetch --soda "$T_URL$RES.json" \
+	    --page-size 1000 --jobs 1
+	same_as_file
+	soda_stop T
+	# 1500 rows come after the count's short last page: rows would be
+	# lost between the pages, so it is an error.
+	soda_start T --grow 6:1500
+	run -1 --separate-stderr ped-fetch --retries 0 \
+	    --soda "$T_URL$RES.json" --page-size 1000 --jobs 1
+	assert_stderr "ped-fetch: $T_URL$RES.json: page at offset 4000 has 1000 rows after a page that was not full (the data changed while it was paged)"
 }

@@ -20,3 +20,7 @@ fuzz_json_LDLIBS = -lcjson
 fuzz_schema_SRC = tools/fetch/schema.c tools/fetch/timeparse.c tests/fuzz/dups_small.c
 # dups_small.c includes dups.c: its replay object follows it.
 -include $(BUILD)/tests/fuzz/dups_small.d
+fuzz_odsurl_SRC = tools/fetch/ods.c tools/fetch/httputil.c
+fuzz_odsurl_LDLIBS = -lcurl
+fuzz_soda_SRC = tools/fetch/soda_page.c tools/fetch/idset.c
+fuzz_soda_LDLIBS = -lcjson

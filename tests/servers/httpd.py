@@ -5,15 +5,20 @@ usage: httpd.py ROOT PORTFILE LOGFILE [CERT KEY]
 
 Binds 127.0.0.1 port 0, writes the port to PORTFILE once listening, and
 appends one line per request to LOGFILE:
-    METHOD PATH range=RANGE if-range=IF_RANGE ua=USER_AGENT
+    METHOD PATH range=RANGE if-range=IF_RANGE ua=USER_AGENT host=HOST token=yes|no
+(token: whether an X-App-Token header came; the token itself is never logged)
 With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
 
   /plain/F            F with Content-Length, ETag, Last-Modified and
                       Accept-Ranges; honours Range and If-Range
   /gzip/F             F gzipped (Content-Encoding: gzip)
+  /gzip-garbage/F     likewise, with bytes after the gzip member
+  /gzip-corrupt/F     likewise, with bytes 12..19 of the member overwritten
   /chunked/F          F in chunks (Transfer-Encoding: chunked)
   /weak/F             like /plain but with a weak ETag only
   /redirect/N/F       N 302 hops, then /plain/F
+  /goto/HOST:PORT/REST  a 302 to http://HOST:PORT/REST, the query kept
+  /resource/F         like /plain (a Socrata API path)
   /status/CODE        an empty reply with that status
   /flaky/ID/K/CODE/F  CODE for the first K requests of this path, then F;
                       ?ra=SECS adds Retry-After, ?ra=date an HTTP-date
@@ -26,8 +31,19 @@ With CERT and KEY it speaks HTTPS. Files come from ROOT. Paths:
   /cutweak/ID/N/F     the first reply is cut after N bytes; the ETag is
                       weak, so only Last-Modified may be used in If-Range
   /cut-early/ID/F     the first request is closed before any header
+  /eof/N/F            F without Content-Length or chunks, the end of the
+                      body marked by closing the connection, after N bytes
+                      (all of F when N is 0)
+  /eof-gzip/N/F       likewise, gzipped (Content-Encoding: gzip)
   /slow/MS/F          F in 16 pieces spread over about MS milliseconds
   /stall              accepts and never answers
+  /stall-after/N/F    F's headers (no Accept-Ranges) and N body bytes, then
+                      nothing more
+  /bighdr/F           F after a 1 MiB response header line
+  /short-length/K/F   all of F, in one write, under a Content-Length K
+                      bytes too small
+  /garbage-json       a 200 whose body is JSON cut in an object
+  /badreason          a 500 whose reason phrase holds ESC and a 0xff byte
   /headers            the request headers as the body
 """
 
@@ -62,11 +78,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_request_line(self):
         with lock, open(LOG, "a") as f:
-            f.write("%s %s range=%s if-range=%s ua=%s\n" % (
+            f.write("%s %s range=%s if-range=%s ua=%s host=%s token=%s\n" % (
                 self.command, self.path,
                 self.headers.get("Range", "-"),
                 self.headers.get("If-Range", "-"),
-                self.headers.get("User-Agent", "-")))
+                self.headers.get("User-Agent", "-"),
+                self.headers.get("Host", "-"),
+                "yes" if "X-App-Token" in self.headers else "no"))
 
     def read_file(self, name):
         path = os.path.join(ROOT, os.path.basename(name))
@@ -132,6 +150,18 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
         self.wfile.write(b"0\r\n\r\n")
 
+    def send_eof(self, data, cut, encoding=None):
+        """A body whose end is the closed connection (RFC 9112 6.3)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(data[:cut] if cut else data)
+        self.wfile.flush()
+        self.close_connection = True
+
     def do_GET(self):
         self.log_request_line()
         path, _, query = self.path.partition("?")
@@ -147,6 +177,17 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        elif kind == "garbage-json":
+            body = b'[{"Date_Time": "2019-11-01T17:00:00", "Sensor_ID": "3\x00\xff'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif kind == "badreason":
+            self.send_response(500, "Oops\x1b[2J\xff")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         elif kind == "status":
             self.empty(int(parts[1]))
         elif kind == "redirect":
@@ -154,18 +195,28 @@ class Handler(BaseHTTPRequestHandler):
             to = ("/redirect/%d/%s" % (hops - 1, parts[2]) if hops > 1
                   else "/plain/" + parts[2])
             self.empty(302, [("Location", to)])
+        elif kind == "goto":
+            rest = self.path.split("/", 3)[3]
+            self.empty(302, [("Location", "http://%s/%s" % (parts[1], rest))])
         elif data is None:
             self.empty(404)
         else:
             self.serve(kind, parts, query, data)
 
     def serve(self, kind, parts, query, data):
-        if kind == "plain":
+        if kind in ("plain", "resource"):
             self.send_body(data)
         elif kind == "weak":
             self.send_body(data, etag='W/"weak"')
         elif kind == "gzip":
             self.send_body(gzip.compress(data, mtime=0), encoding="gzip")
+        elif kind == "gzip-garbage":
+            self.send_body(gzip.compress(data, mtime=0) + b"garbage!",
+                           encoding="gzip")
+        elif kind == "gzip-corrupt":
+            g = bytearray(gzip.compress(data, mtime=0))
+            g[12:20] = b"xxxxxxxx"
+            self.send_body(bytes(g), encoding="gzip")
         elif kind == "chunked":
             self.send_chunked(data)
         elif kind == "flaky":
@@ -199,6 +250,11 @@ class Handler(BaseHTTPRequestHandler):
             n = bump(self.path)
             self.send_body(data, etag='W/"weak"',
                            cut=int(parts[2]) if n == 1 else None)
+        elif kind == "eof":
+            self.send_eof(data, int(parts[1]))
+        elif kind == "eof-gzip":
+            self.send_eof(gzip.compress(data, mtime=0), int(parts[1]),
+                          "gzip")
         elif kind == "slow":
             self.send_response(200)
             self.send_header("Content-Type", "text/csv")
@@ -209,6 +265,27 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(data[i:i + step])
                 self.wfile.flush()
                 time.sleep(int(parts[1]) / 16000)
+        elif kind == "stall-after":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[:int(parts[1])])
+            self.wfile.flush()
+            stop.wait(120)
+            self.close_connection = True
+        elif kind == "short-length":
+            head = ("HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\n"
+                    "Content-Length: %d\r\nConnection: close\r\n\r\n" %
+                    (len(data) - int(parts[1]))).encode()
+            self.wfile.write(head + data)
+            self.wfile.flush()
+            self.close_connection = True
+        elif kind == "bighdr":
+            self.send_response(200)
+            self.send_header("X-Big", "a" * (1 << 20))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
         elif kind == "cut-early":
             if bump(self.path) == 1:
                 self.close_connection = True

@@ -9,12 +9,15 @@ CSV files whose headers are the datasets' field labels:
   /api/explore/v2.1/catalog/datasets/pedestrian-counting-system-monthly-counts-per-hour/exports/csv
   /api/explore/v2.1/catalog/datasets/pedestrian-counting-system-sensor-locations/exports/csv
 
+(also under /api/explore/v2.0/ and /api/v2/ in place of /api/explore/v2.1/)
+
 with the export parameters as Opendatasoft documents them: delimiter
 (default ";"), with_bom (default true), use_labels (default false: API
 field names in the header), where (sensing_date >= / <= / < / > / =
 date'YYYY-MM-DD', joined by "and"), timezone (logged), limit (-1 all).
 Anything else is a 400, an unknown dataset a 404. The log gets one line
-per request: PATH where=DECODED-WHERE timezone=TZ delimiter=D bom=B.
+per request: PATH where=DECODED-WHERE timezone=TZ delimiter=D bom=B, then
+apikey=K and lang=L when given.
 """
 
 import argparse
@@ -26,11 +29,13 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BASE = "/api/explore/v2.1/catalog/datasets/"
+# The same datasets under the older API paths.
+BASES = (BASE, "/api/explore/v2.0/catalog/datasets/", "/api/v2/catalog/datasets/")
 FIELDS = {  # label -> API field name
     "Total_of_Directions": "pedestriancount",
 }
 KNOWN = {"delimiter", "with_bom", "use_labels", "where", "timezone",
-         "limit", "lang", "select", "order_by"}
+         "limit", "lang", "select", "order_by", "apikey"}
 COND = re.compile(r"\s*(\w+)\s*(>=|<=|=|<|>)\s*date'(\d{4}-\d{2}-\d{2})'\s*",
                   re.I)
 
@@ -79,12 +84,15 @@ class Handler(BaseHTTPRequestHandler):
         q = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         srv = self.server
         with srv.lock, open(srv.log, "a") as log:
-            log.write("%s where=%s timezone=%s delimiter=%s bom=%s\n" % (
+            log.write("%s where=%s timezone=%s delimiter=%s bom=%s%s\n" % (
                 url.path, q.get("where", ""), q.get("timezone", ""),
-                q.get("delimiter", ""), q.get("with_bom", "")))
-        if not url.path.startswith(BASE) or not url.path.endswith("/exports/csv"):
+                q.get("delimiter", ""), q.get("with_bom", ""),
+                "".join(" %s=%s" % (k, q[k]) for k in ("apikey", "lang")
+                        if k in q)))
+        base = next((b for b in BASES if url.path.startswith(b)), None)
+        if base is None or not url.path.endswith("/exports/csv"):
             return self.fail(404, "unknown endpoint")
-        dataset = url.path[len(BASE):-len("/exports/csv")]
+        dataset = url.path[len(base):-len("/exports/csv")]
         if dataset not in srv.datasets:
             return self.fail(404, "unknown dataset")
         if set(q) - KNOWN:

@@ -5,7 +5,9 @@ usage: soda.py --data CSV --port-file FILE [--log FILE] [--token T]
                [--throttle N] [--accepted N] [--fail N] [--drop N]
                [--short N] [--latency MIN-MAX] [--rate BYTES_PER_S]
                [--badheader N] [--slow OFFSET:MS] [--gzip] [--cert PEM]
-               [--seed S] [--repeat K]
+               [--seed S] [--repeat K] [--stale-count K] [--repeat-page N]
+               [--error200 N] [--error-message TEXT] [--garbage N]
+               [--grow N:K]
 
 Binds 127.0.0.1 port 0 and writes the port to --port-file once listening.
 CSV is a legacy SODA export (a leading pandas index column is ignored) with
@@ -32,6 +34,16 @@ milliseconds, then logs "SEND PATH" before it answers: tests see which
 requests came while it was held. --cert PEM (certificate and key in one
 file) serves HTTPS. --gzip compresses replies for clients that accept gzip. --repeat K
 serves the rows K times over, with new ids (for the bench).
+--stale-count K makes the count K rows less than the rows served (a
+count gone stale while the pages are fetched). --repeat-page N serves, on
+the Nth request, the rows of the page before the one asked for (a server
+repeating a page). --error200 N answers the Nth request with a 200 whose
+body is {"error": true, "message": TEXT} (--error-message, default
+"query timed out").
+--grow N:K hides the last K rows from the requests before the Nth (rows
+added while a client pages).
+--garbage N answers the Nth request with a 200 whose body is cut-off,
+broken JSON (or CSV with an open quote).
 --token makes every request without "X-App-Token: T" a 403.
 
 The log (--log) gets one line per request:
@@ -137,7 +149,7 @@ def number(q, name, default):
     return int(v)
 
 
-def select(q, kind):
+def select(q, kind, repeat_page=False, n=0):
     """The body for a query on /resource/ID.KIND."""
     known = {"$select", "$limit", "$offset", "$order", "$where"}
     for k in q:
@@ -148,14 +160,19 @@ def select(q, kind):
     if order not in (None, ":id"):
         raise BadQuery("unsupported $order: %s" % order)
     sel = selection(order == ":id", q.get("$where", [""])[0], conds)
+    if opts.grow and n < opts.grow[0]:
+        sel = sel[:max(0, len(sel) - opts.grow[1])]
     if "$select" in q:
         if q["$select"][0].replace(" ", "") != "count(*)":
             raise BadQuery("unsupported $select")
+        n = max(0, len(sel) - opts.stale_count)
         if kind == "json":
-            return '[{"count":"%d"}]\n' % len(sel)
-        return '"count"\n"%d"\n' % len(sel)
+            return '[{"count":"%d"}]\n' % n
+        return '"count"\n"%d"\n' % n
     off = number(q, "$offset", 0)
     lim = number(q, "$limit", 1000)
+    if repeat_page:
+        off = max(0, off - lim)
     return sel[off:off + lim]
 
 
@@ -252,6 +269,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(202, "", "application/json")
         if n in opts.fail:
             return self.error_json(500, "Internal error")
+        if n in opts.garbage:
+            bad = '[{"id":"1","date_time":"2019-\x00' \
+                if url.path.endswith(".json") else 'id,date_time\n1,"2019'
+            return self.reply(200, bad, "application/json")
+        if n in opts.error200:
+            return self.error_json(200, opts.error_message)
         if url.path == "/rows.csv":
             return self.reply(200, render(rows, "csv"), "text/csv")
         m = re.fullmatch(r"/resource/[a-z0-9]{4}-[a-z0-9]{4}\.(json|csv)",
@@ -260,7 +283,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.error_json(404, "no such resource")
         kind = m.group(1)
         try:
-            sel = select(q, kind)
+            sel = select(q, kind, n in opts.repeat_page, n)
         except BadQuery as e:
             return self.error_json(400, str(e))
         if isinstance(sel, list):
@@ -292,15 +315,19 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--log")
     p.add_argument("--token")
-    for f in ("throttle", "accepted", "fail", "drop", "short", "badheader"):
+    for f in ("throttle", "accepted", "fail", "drop", "short", "badheader",
+              "repeat-page", "error200", "garbage"):
         p.add_argument("--" + f, type=int, action="append", default=[])
     p.add_argument("--latency", type=latency)
     p.add_argument("--rate", type=int, default=0)
     p.add_argument("--gzip", action="store_true")
     p.add_argument("--slow", type=slow)
+    p.add_argument("--grow", type=slow)
     p.add_argument("--cert")
     p.add_argument("--seed", type=int, default=4)
     p.add_argument("--repeat", type=int, default=1)
+    p.add_argument("--stale-count", type=int, default=0)
+    p.add_argument("--error-message", default="query timed out")
     opts = p.parse_args()
     rows = load(opts.data, opts.repeat)
     shuffled = rows[:]

@@ -713,7 +713,7 @@ finish(struct fetch *f)
 		if (f->loc != NULL)
 			warn_msg("%s: %zu locations; %llu rows named, %llu "
 			    "sensor ids without a location kept their name",
-			    f->locations_spec, locations_count(f->loc),
+			    locations_source(f->loc), locations_count(f->loc),
 			    f->renamed, locations_unknown(f->loc));
 	}
 	/* Last: ped-pipeline ends with this line. */

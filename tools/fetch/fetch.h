@@ -175,6 +175,8 @@ struct locations *locations_load(const char *spec,
 /* The description of sensor id, or NULL when the file has none. */
 const char	*locations_name(struct locations *l, uint64_t id, size_t *len);
 unsigned long long locations_unknown(const struct locations *l);
+/* The SOURCE of --locations for messages, its secrets redacted. */
+const char	*locations_source(const struct locations *l);
 size_t		 locations_count(const struct locations *l);
 void		 locations_free(struct locations *l);
 

@@ -14,6 +14,7 @@
 #define HTTP_BASE_MS		500	/* first backoff step */
 #define HTTP_RETRY_AFTER_MAX	300	/* seconds; a longer wait fails */
 #define HTTP_STALL_SECS		60L	/* no byte for this long: retry */
+#define HTTP_DEADLINE_SLACK	50	/* ms: a timeout this close is --max-time */
 
 /* A monotonic clock in milliseconds. */
 long long	 now_ms(void);
@@ -22,9 +23,16 @@ void		 sleep_ms(long long ms);
 void		 setopt_check(CURLcode cc, const char *what);
 /*
  * The URL for messages, allocated: userinfo and the values of token-like
- * query parameters ($$app_token, X-Amz-Signature) become "***".
+ * query parameters ($$app_token, X-Amz-Signature) become "***"; control
+ * bytes and bytes of 0x80 and up are percent-encoded.
  */
 char		*url_redact(const char *url);
+/*
+ * Rewrites the NUL-terminated server text s (a reason phrase) in place
+ * so a terminal shows it as is: control bytes, DEL, bytes of 0x80 and
+ * up and '\' escaped as \xNN and \\, cut to size.
+ */
+void		 text_printable(char *s, size_t size);
 /* Retry-After in seconds (delay-seconds or an HTTP-date), or -1. */
 long		 parse_retry_after(const char *s);
 /* Copies a header value without the white space around it; too long: "". */
@@ -43,5 +51,31 @@ long long	 backoff_ms(unsigned n);
 void		 http_easy_defaults(CURL *e, const struct fetch_options *o,
 		    char *errbuf, curl_write_callback body,
 		    curl_write_callback header, void *arg);
+
+/*
+ * The X-App-Token header of SODA_APP_TOKEN, or NULL when unset; a token
+ * with a line break is a usage error. The header goes only to the host
+ * the user named: after a redirect elsewhere it is dropped.
+ */
+struct curl_slist *soda_token_header(void);
+/* Nonzero for a Socrata API URL (/resource/ID, /api/views/ID). */
+int		 soda_resource_url(const char *url);
+/*
+ * For a 3xx response of e (run without CURLOPT_FOLLOWLOCATION): the URL
+ * it points to, allocated, with *other set when that URL has another
+ * scheme, host or port than from. NULL when there is no redirect.
+ */
+char		*http_redirect(CURL *e, long status, const char *from,
+		    int *other);
+
+/* Seconds without a byte that make a stall: PED_STALL_SECS (tests) or 60. */
+long		 http_stall_secs(void);
+/*
+ * The reason a transfer failed, in a user's words: a stall says "no
+ * data for N s", an over-long header line says so; else libcurl's text.
+ * The --max-time deadline is the caller's to tell apart first.
+ */
+void		 http_why(CURLcode cc, const char *errbuf, char *why,
+		    size_t size);
 
 #endif

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fetch.h"
 #include "htab.h"
+#include "httputil.h"
 #include "num.h"
 #include "quote.h"
 #include "source.h"
@@ -25,6 +26,7 @@ struct locations {
 	char			**desc;
 	size_t			 n, cap;
 	struct htab		 unknown;	/* ids asked for, not found */
+	char			*name;		/* the source, secrets redacted */
 };
 
 struct loader {
@@ -169,20 +171,27 @@ locations_load(const char *spec, const struct fetch_options *o)
 	struct locations *l = xcalloc(1, sizeof(*l));
 	struct loader ld;
 	enum container c;
+	char *url = NULL;
 
 	quiet.progress = 0;
 	quiet.member = NULL;
 	htab_init(&l->by_id);
 	htab_init(&l->unknown);
 	ld.l = l;
-	ld.src = source_sniff(source_open(spec, &quiet), &c);
+	/* An Explore API dataset URL means its export, as for SOURCE. */
+	if (ods_is_url(spec))
+		url = ods_export_url(spec, NULL, NULL);
+	ld.src = source_sniff(source_open(url != NULL ? url : spec, &quiet),
+	    &c);
 	if (c == CONTAINER_JSON)
 		load_json(&ld);
 	else
 		load_csv(&ld);
 	source_close(ld.src);
+	free(url);
+	l->name = url_redact(spec);
 	if (l->n == 0)
-		die(EXIT_DATA, "%s: no sensor locations", quote_str(spec));
+		die(EXIT_DATA, "%s: no sensor locations", quote_str(l->name));
 	return l;
 }
 
@@ -206,6 +215,12 @@ locations_unknown(const struct locations *l)
 	return l->unknown.len;
 }
 
+const char *
+locations_source(const struct locations *l)
+{
+	return l->name;
+}
+
 size_t
 locations_count(const struct locations *l)
 {
@@ -224,5 +239,6 @@ locations_free(struct locations *l)
 	free(l->desc);
 	htab_free(&l->by_id);
 	htab_free(&l->unknown);
+	free(l->name);
 	free(l);
 }

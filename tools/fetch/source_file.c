@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "err.h"
+#include "gzmsg.h"
 #include "source.h"
 #include "xalloc.h"
 
@@ -34,6 +35,7 @@ struct gz_source {
 	int		 zinit;
 	int		 in_eof;
 	long long	 members;	/* gzip members decoded */
+	unsigned long long out;		/* bytes inflated so far */
 	unsigned char	*ibuf;
 	size_t		 ipos, ilen;	/* ibuf[ipos..ilen) unread */
 };
@@ -113,6 +115,72 @@ gz_fail(struct gz_source *g, const char *why)
 	die(EXIT_RUNTIME, "%s: gzip: %s", g->src.name, why);
 }
 
+/*
+ * What went wrong in the gzip layer, in a user's words (zlib's own are
+ * "incorrect header check" and the like): all gzip messages are here.
+ */
+enum gz_problem {
+	GZ_GARBAGE,	/* bytes after a member that start no member */
+	GZ_CORRUPT	/* zlib refused the data */
+};
+
+static noreturn void
+gz_bad(struct gz_source *g, enum gz_problem what)
+{
+	switch (what) {
+	case GZ_GARBAGE:
+		die(EXIT_RUNTIME, "%s: gzip: " GZ_MSG_GARBAGE " (%llu bytes "
+		    "inflated, then bytes that are no gzip member)",
+		    g->src.name, g->out);
+	default:
+		die(EXIT_RUNTIME, "%s: gzip: " GZ_MSG_CORRUPT " after %llu "
+		    "bytes inflated (zlib: %s)", g->src.name, g->out,
+		    g->zs.msg != NULL ? g->zs.msg : "data error");
+	}
+}
+
+/* After a member: another one, zeros to the end (padding), or garbage. */
+static void
+gz_next_member(struct gz_source *g)
+{
+	size_t i;
+
+	for (;;) {
+		if (g->zs.avail_in >= 2 || (g->zs.avail_in == 1 &&
+		    g->zs.next_in[0] != 0x1f)) {
+			if (g->zs.next_in[0] == 0x1f &&
+			    g->zs.next_in[1] == 0x8b)
+				return;
+			break;
+		}
+		/* Keep a lone 0x1f and read on. */
+		memmove(g->ibuf, g->zs.next_in, g->zs.avail_in);
+		g->ipos = 0;
+		g->ilen = g->zs.avail_in;
+		if (gz_fill(g) == 0) {
+			if (g->ilen == 0)
+				return;		/* the end: fine */
+			gz_bad(g, GZ_GARBAGE);
+		}
+		g->zs.next_in = g->ibuf;
+		g->zs.avail_in = (uInt)g->ilen;
+	}
+	/* gzip(1) ignores zero padding after the last member. */
+	for (;;) {
+		for (i = 0; i < g->zs.avail_in; i++)
+			if (g->zs.next_in[i] != 0)
+				gz_bad(g, GZ_GARBAGE);
+		g->ipos = g->ilen = 0;
+		if (gz_fill(g) == 0) {
+			g->zs.avail_in = 0;
+			g->in_eof = 2;		/* padding read: the end */
+			return;
+		}
+		g->zs.next_in = g->ibuf;
+		g->zs.avail_in = (uInt)g->ilen;
+	}
+}
+
 static void
 gz_start(struct gz_source *g)
 {
@@ -127,19 +195,22 @@ gz_start(struct gz_source *g)
 
 /* Inflates until some bytes come out or the input ends. */
 static size_t
-gz_inflate(struct gz_source *g, void *buf, size_t n)
+gz_inflate(struct gz_source *g, void *buf, size_t size)
 {
-	uInt want = n > UINT_MAX ? UINT_MAX : (uInt)n;
+	uInt want = size > UINT_MAX ? UINT_MAX : (uInt)size;
+	size_t n;
 	int z;
 
 	g->zs.next_out = buf;
 	g->zs.avail_out = want;
 	while (g->zs.avail_out == want) {
+		if (g->in_eof == 2)
+			return 0;
 		if (g->zs.avail_in == 0) {
 			g->ipos = g->ilen = 0;
 			if (gz_fill(g) == 0) {
 				if (g->zinit)
-					gz_fail(g, "unexpected end of data");
+					gz_fail(g, GZ_MSG_SHORT);
 				return 0;
 			}
 			g->zs.next_in = g->ibuf;
@@ -147,9 +218,9 @@ gz_inflate(struct gz_source *g, void *buf, size_t n)
 		}
 		if (!g->zinit) {
 			/* Another member follows: gzip(1) concatenates. */
-			if (g->zs.next_in[0] != 0x1f)
-				gz_fail(g, "trailing garbage after the "
-				    "compressed data");
+			gz_next_member(g);
+			if (g->zs.avail_in == 0)
+				continue;
 			if (inflateReset(&g->zs) != Z_OK)
 				gz_fail(g, "cannot reset zlib");
 			g->zinit = 1;
@@ -158,11 +229,13 @@ gz_inflate(struct gz_source *g, void *buf, size_t n)
 		if (z == Z_STREAM_END) {
 			g->zinit = 0;
 			g->members++;
-		}
-		else if (z != Z_OK && z != Z_BUF_ERROR)
-			gz_fail(g, g->zs.msg ? g->zs.msg : "corrupt data");
+		} else if (z != Z_OK && z != Z_BUF_ERROR)
+			gz_bad(g, GZ_CORRUPT);
 	}
-	return want - g->zs.avail_out;
+	/* gzip inside gzip is undone by the next layer (source_archive.c). */
+	n = want - g->zs.avail_out;
+	g->out += n;
+	return n;
 }
 
 static size_t

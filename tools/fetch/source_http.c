@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "err.h"
+#include "gzmsg.h"
 #include "httputil.h"
 #include "num.h"
 #include "progress.h"
@@ -40,6 +41,10 @@ struct http {
 	const struct fetch_options *o;
 	char		*url;
 	char		*safe;		/* url with secrets redacted */
+	char		*cur;		/* url, or where redirects led */
+	struct curl_slist *token;	/* X-App-Token for a SODA URL */
+	int		 token_off;	/* a redirect left the user's host */
+	long		 hops;		/* redirects followed by hand */
 	CURLM		*multi;
 	CURL		*easy;
 	struct curl_slist *hdrs;
@@ -61,9 +66,13 @@ struct http {
 	char		 lastmod[VALIDATOR_MAX];
 	int		 ranges;	/* Accept-Ranges: bytes */
 	int		 encoded;	/* Content-Encoding, not identity */
+	int		 chunked;	/* Transfer-Encoding: chunked */
 	/* From the response that began the body: what resuming needs. */
 	int		 can_resume;
 	char		 validator[VALIDATOR_MAX];
+	int		 unchecked;	/* nothing tells a cut body from a whole */
+	int		 excess;	/* bytes came past the Content-Length */
+	unsigned char	 head[2], last;	/* the body's first and last bytes */
 	char		 errbuf[CURL_ERROR_SIZE];
 	struct http_cond *cond;		/* a conditional GET, or NULL */
 };
@@ -73,6 +82,7 @@ static void	 http_close(struct source *);
 static void	 pump(struct http *);
 static void	 attempt_start(struct http *);
 static void	 attempt_done(struct http *, CURLcode);
+static int	 redirected(struct http *);
 static noreturn void fail(struct http *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -93,7 +103,7 @@ response_reset(struct http *h, const char *line, size_t len)
 	h->retry_after = -1;
 	h->range_start = -1;
 	h->etag[0] = h->lastmod[0] = '\0';
-	h->ranges = h->encoded = 0;
+	h->ranges = h->encoded = h->chunked = 0;
 	header_value(line, len, tmp, sizeof(tmp));
 	/* "HTTP/1.1 404 Not Found", "HTTP/2 404" */
 	if ((sp = strchr(tmp, ' ')) == NULL)
@@ -102,6 +112,7 @@ response_reset(struct http *h, const char *line, size_t len)
 	if ((sp = strchr(sp + 1, ' ')) != NULL)
 		header_value(sp + 1, strlen(sp + 1), h->reason,
 		    sizeof(h->reason));
+	text_printable(h->reason, sizeof(h->reason));
 }
 
 static int
@@ -127,7 +138,8 @@ header_field(struct http *h, const char *line, size_t len)
 	    !header_is(line, len, "accept-ranges", &v) &&
 	    !header_is(line, len, "content-encoding", &v) &&
 	    !header_is(line, len, "content-range", &v) &&
-	    !header_is(line, len, "retry-after", &v))
+	    !header_is(line, len, "retry-after", &v) &&
+	    !header_is(line, len, "transfer-encoding", &v))
 		return;
 	vlen = len - (v - line);
 	header_value(v, vlen, tmp, sizeof(tmp));
@@ -143,6 +155,12 @@ header_field(struct http *h, const char *line, size_t len)
 		break;
 	case 'r':
 		h->retry_after = parse_retry_after(tmp);
+		break;
+	case 't':
+		/* "gzip, chunked": chunked comes last when it is there. */
+		vlen = strlen(tmp);
+		h->chunked = vlen >= 7 &&
+		    strcasecmp(tmp + vlen - 7, "chunked") == 0;
 		break;
 	default:	/* content-... */
 		if (tolower((unsigned char)line[8]) == 'e')
@@ -191,6 +209,65 @@ first_response(struct http *h)
 	}
 	curl_easy_getinfo(h->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 	h->src.size = h->encoded || cl < 0 ? -1 : (long long)cl;
+	/*
+	 * libcurl checks a Content-Length and the end of a chunked body,
+	 * but a body that ends when the connection closes may be cut
+	 * anywhere, and a Content-Encoding stream cut short decodes to a
+	 * prefix without complaint.
+	 */
+	h->unchecked = h->encoded || (cl < 0 && !h->chunked);
+}
+
+/*
+ * Compressed formats whose decoders notice a cut: gzip and xz (trailers),
+ * ZIP (the central directory), bzip2 and zstd (end of stream marks).
+ */
+static int
+checks_its_end(const unsigned char head[2])
+{
+	return (head[0] == 0x1f && head[1] == 0x8b) ||
+	    (head[0] == 'P' && head[1] == 'K') ||
+	    (head[0] == 'B' && head[1] == 'Z') ||
+	    (head[0] == 0xfd && head[1] == '7') ||
+	    (head[0] == 0x28 && head[1] == 0xb5);
+}
+
+/*
+ * A body without a length to check ends where the connection closed:
+ * a cut that leaves a record without its line end would pass for a
+ * shorter last row ("276" read as "2"). Data that ends with a line end
+ * and compressed data (its decoder checks the end) are whole.
+ */
+static void
+check_whole(struct http *h)
+{
+	if ((!h->unchecked && !h->excess) || h->got == 0 ||
+	    h->last == '\n' || (h->got >= 2 && checks_its_end(h->head)))
+		return;
+	if (h->excess)
+		fail(h, "transfer cut short: the server sent more than its "
+		    "Content-Length of %lld bytes, and the body ends there in "
+		    "the middle of a line", h->got);
+	fail(h, "transfer cut short: the body ends in the middle of a line "
+	    "after %lld bytes, and the server sent no length to check it "
+	    "against", h->got);
+}
+
+/*
+ * libcurl stops at the Content-Length and only mentions the bytes that
+ * came past it ("Excess found") in its verbose text: a length that is
+ * too short would otherwise cut the body silently.
+ */
+static int
+debug_cb(CURL *e, curl_infotype type, char *text, size_t n, void *arg)
+{
+	struct http *h = arg;
+
+	(void)e;
+	if (type == CURLINFO_TEXT && n >= 12 &&
+	    strncmp(text, "Excess found", 12) == 0)
+		h->excess = 1;
+	return 0;
 }
 
 /* Judges the final response before its first body byte is kept. */
@@ -239,6 +316,13 @@ write_cb(char *data, size_t size, size_t n, void *arg)
 	}
 	memcpy(h->buf + h->len, data, n);
 	h->len += n;
+	if (h->got < 2 && n > 0) {
+		h->head[h->got] = (unsigned char)data[0];
+		if (h->got == 0 && n > 1)
+			h->head[1] = (unsigned char)data[1];
+	}
+	if (n > 0)
+		h->last = (unsigned char)data[n - 1];
 	h->got += (long long)n;
 	h->src.consumed = h->got;
 	return n;
@@ -264,8 +348,12 @@ timed_out(struct http *h)
 }
 
 static noreturn void
-cannot_resume(struct http *h)
+cannot_resume(struct http *h, int stalled)
 {
+	if (stalled)
+		fail(h, "no data for %ld s after %lld bytes (the transfer "
+		    "stalled) and the server cannot resume", http_stall_secs(),
+		    h->got);
 	fail(h, "connection lost after %lld bytes and the server cannot resume",
 	    h->got);
 }
@@ -291,8 +379,15 @@ retry(struct http *h, const char *why, long retry_after)
 		    retry_after);
 	if (retry_after >= 0)
 		delay = retry_after * 1000LL;
-	if (h->deadline_ms != 0 && now_ms() + delay >= h->deadline_ms)
-		timed_out(h);
+	/* A wait past --max-time fails now, saying why: not "timed out". */
+	if (h->deadline_ms != 0 && now_ms() + delay >= h->deadline_ms) {
+		if (retry_after >= 0)
+			fail(h, "%s, and the server asks to wait %ld s, past "
+			    "--max-time %ld s", why, retry_after,
+			    h->o->max_time);
+		fail(h, "%s (no time left to retry within --max-time %ld s)",
+		    why, h->o->max_time);
+	}
 	if (h->o->verbose && !h->o->quiet) {
 		progress_end();
 		if (h->got > 0)
@@ -328,11 +423,14 @@ attempt_done(struct http *h, CURLcode cc)
 	/* An empty body has not been judged by write_cb yet. */
 	if (h->verdict == V_NONE && cc == CURLE_OK &&
 	    (h->got > h->start || response_ok(h))) {
+		check_whole(h);
 		h->finished = 1;
 		return;
 	}
 	if (h->verdict == V_NO_RESUME)
-		cannot_resume(h);
+		cannot_resume(h, 0);
+	if (h->verdict == V_STATUS && redirected(h))
+		return;
 	if (h->verdict == V_STATUS) {
 		snprintf(why, sizeof(why), "HTTP %ld%s%s", h->status,
 		    h->reason[0] != '\0' ? " " : "", h->reason);
@@ -345,12 +443,17 @@ attempt_done(struct http *h, CURLcode cc)
 	if (cc == CURLE_OPERATION_TIMEDOUT && h->deadline_ms != 0 &&
 	    now_ms() >= h->deadline_ms - DEADLINE_SLACK)
 		timed_out(h);
-	snprintf(why, sizeof(why), "%s",
-	    h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(cc));
+	/*
+	 * libcurl's decoder of a Content-Encoding fails with a write error
+	 * and no text when bytes follow the compressed data.
+	 */
+	if (cc == CURLE_WRITE_ERROR && h->encoded)
+		fail(h, "Content-Encoding: " GZ_MSG_GARBAGE);
+	http_why(cc, h->errbuf, why, sizeof(why));
 	if (!curl_transient(cc))
 		fail(h, "%s", why);
 	if (h->got > 0 && !h->can_resume)
-		cannot_resume(h);
+		cannot_resume(h, cc == CURLE_OPERATION_TIMEDOUT);
 	retry(h, why, -1);
 }
 
@@ -371,6 +474,37 @@ if_range(struct curl_slist *l, const char *validator)
 	return n;
 }
 
+static struct curl_slist *add_header(struct curl_slist *, const char *,
+		    const char *);
+
+/*
+ * The request headers: the app token while on the user's host, and
+ * If-Range when resuming after body bytes, else the conditional GET's
+ * If-None-Match and If-Modified-Since.
+ */
+static void
+set_headers(struct http *h)
+{
+	struct http_cond *c = h->cond;
+	struct curl_slist *l = NULL;
+
+	if (h->token != NULL && !h->token_off &&
+	    (l = curl_slist_append(NULL, h->token->data)) == NULL)
+		die(EXIT_RUNTIME, "out of memory");
+	if (h->got > 0)
+		l = if_range(l, h->validator);
+	else if (c != NULL) {
+		if (c->etag != NULL && c->etag[0] != '\0')
+			l = add_header(l, "If-None-Match", c->etag);
+		if (c->lastmod != NULL && c->lastmod[0] != '\0')
+			l = add_header(l, "If-Modified-Since", c->lastmod);
+	}
+	curl_slist_free_all(h->hdrs);
+	h->hdrs = l;
+	setopt_check(curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, h->hdrs),
+	    "headers");
+}
+
 static void
 attempt_start(struct http *h)
 {
@@ -387,15 +521,11 @@ attempt_start(struct http *h)
 		setopt_check(curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS,
 		    (long)left), "timeout");
 	}
+	set_headers(h);
 	if (h->got > 0) {
 		snprintf(range, sizeof(range), "%lld-", h->got);
-		curl_slist_free_all(h->hdrs);
-		h->hdrs = NULL;
-		h->hdrs = if_range(h->hdrs, h->validator);
 		setopt_check(curl_easy_setopt(h->easy, CURLOPT_RANGE, range),
 		    "range");
-		setopt_check(curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER,
-		    h->hdrs), "headers");
 		setopt_check(curl_easy_setopt(h->easy, CURLOPT_ACCEPT_ENCODING,
 		    NULL), "encoding");
 	}
@@ -415,23 +545,47 @@ add_header(struct curl_slist *l, const char *name, const char *value)
 	return n;
 }
 
+/*
+ * With a token libcurl does not follow redirects: it would send the
+ * token to whatever host a redirect names. Here it goes on only to the
+ * host the user gave (scheme, host and port alike).
+ */
+static int
+redirected(struct http *h)
+{
+	char *next;
+	int other;
+
+	if (h->token == NULL ||
+	    (next = http_redirect(h->easy, h->status, h->cur, &other)) == NULL)
+		return 0;
+	if (++h->hops > HTTP_MAX_REDIRS) {
+		free(next);
+		fail(h, "more than %ld redirects", HTTP_MAX_REDIRS);
+	}
+	h->token_off |= other;
+	free(h->cur);
+	h->cur = next;
+	setopt_check(curl_easy_setopt(h->easy, CURLOPT_URL, h->cur), "url");
+	attempt_start(h);
+	return 1;
+}
+
 static void
 easy_setup(struct http *h)
 {
 	const struct fetch_options *o = h->o;
-	struct http_cond *c = h->cond;
 	CURL *e = h->easy;
 
 	setopt_check(curl_easy_setopt(e, CURLOPT_URL, h->url), "url");
 	http_easy_defaults(e, o, h->errbuf, write_cb, header_cb, h);
-	if (c == NULL)
-		return;
-	if (c->etag != NULL && c->etag[0] != '\0')
-		h->hdrs = add_header(h->hdrs, "If-None-Match", c->etag);
-	if (c->lastmod != NULL && c->lastmod[0] != '\0')
-		h->hdrs = add_header(h->hdrs, "If-Modified-Since", c->lastmod);
-	setopt_check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdrs),
-	    "headers");
+	setopt_check(curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, debug_cb),
+	    "debug");
+	setopt_check(curl_easy_setopt(e, CURLOPT_DEBUGDATA, h), "debug");
+	setopt_check(curl_easy_setopt(e, CURLOPT_VERBOSE, 1L), "debug");
+	if (h->token != NULL)
+		setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L),
+		    "redirects");
 }
 
 /* Moves the transfer on until it has bytes for us or has ended. */
@@ -494,6 +648,8 @@ http_close(struct source *src)
 	curl_slist_free_all(h->hdrs);
 	free(h->buf);
 	free(h->url);
+	free(h->cur);
+	curl_slist_free_all(h->token);
 	free(h->safe);
 	free(h);
 	curl_global_cleanup();
@@ -518,7 +674,11 @@ source_open_http_cond(const char *url, const struct fetch_options *o,
 	h->o = o;
 	h->cond = cond;
 	h->url = xstrdup(url);
+	h->cur = xstrdup(url);
 	h->safe = url_redact(url);
+	/* SODA_APP_TOKEN: for Socrata URLs (--locations, SOURCE) too. */
+	if (soda_resource_url(url))
+		h->token = soda_token_header();
 	h->src.name = h->safe;
 	h->src.read = http_read;
 	h->src.close = http_close;

@@ -28,6 +28,7 @@
 #include "httputil.h"
 #include "num.h"
 #include "progress.h"
+#include "quote.h"
 #include "soda.h"
 #include "source.h"
 #include "version.h"
@@ -47,13 +48,16 @@ enum state {
 struct page {
 	enum state	 state;
 	int		 is_count;	/* the $select=count(*) request */
-	unsigned long long offset, want;
+	unsigned long long offset, want;	/* want: rows at least */
+	int		 tail;		/* at or past the count's last page */
+	unsigned long long rows;	/* rows of the page, once checked */
 	CURL		*easy;
 	char		*url;
 	char		*buf;		/* the body */
 	size_t		 len, cap;
 	size_t		 from, to;	/* the slice handed out */
 	unsigned	 tries;
+	long		 hops;		/* redirects followed by hand */
 	long long	 not_before;	/* monotonic ms */
 	long		 status;
 	char		 reason[64];
@@ -74,6 +78,9 @@ struct soda {
 	unsigned	 jobs;		/* requests in flight at most */
 	unsigned long	 page_size;
 	unsigned long long total, npages;
+	unsigned long long counted_pages;	/* pages the count fills */
+	int		 prev_full;	/* the page handed out last was full */
+	struct idset	*ids;		/* row ids handed out */
 	int		 counted;	/* total is known */
 	unsigned long long started;	/* pages started so far */
 	unsigned long long next;	/* the page handed out next */
@@ -92,6 +99,7 @@ static size_t	 soda_read(struct source *, void *, size_t);
 static void	 soda_close(struct source *);
 static void	 page_start(struct soda *, struct page *);
 static void	 pump(struct soda *);
+static int	 redirected(struct soda *, struct page *);
 static noreturn void page_fail(struct soda *, struct page *, const char *,
 		    ...) __attribute__((format(printf, 3, 4)));
 
@@ -120,6 +128,7 @@ header_cb(char *line, size_t size, size_t n, void *arg)
 		if ((sp = strchr(sp + 1, ' ')) != NULL)
 			header_value(sp + 1, strlen(sp + 1), p->reason,
 			    sizeof(p->reason));
+		text_printable(p->reason, sizeof(p->reason));
 	} else if (n > 12 && strncasecmp(line, "retry-after:", 12) == 0) {
 		header_value(line + 12, n - 12, tmp, sizeof(tmp));
 		p->retry_after = parse_retry_after(tmp);
@@ -203,8 +212,15 @@ retry(struct soda *s, struct page *p, const char *why, long retry_after)
 		if (now_ms() + delay > s->hold_until)
 			s->hold_until = now_ms() + delay;
 	}
-	if (s->deadline_ms != 0 && now_ms() + delay >= s->deadline_ms)
-		timed_out(s);
+	/* A wait past --max-time fails now, saying why: not "timed out". */
+	if (s->deadline_ms != 0 && now_ms() + delay >= s->deadline_ms) {
+		if (retry_after >= 0)
+			page_fail(s, p, "%s, and the server asks to wait %ld s, "
+			    "past --max-time %ld s", why, retry_after,
+			    s->o->max_time);
+		page_fail(s, p, "%s (no time left to retry within --max-time "
+		    "%ld s)", why, s->o->max_time);
+	}
 	if (s->o->verbose && !s->o->quiet) {
 		progress_end();
 		warn_msg("%s: %s%s%s, retry %u/%u in %.1fs", s->safe,
@@ -218,81 +234,6 @@ retry(struct soda *s, struct page *p, const char *why, long retry_after)
 }
 
 /*
- * Counts the objects of a JSON array; sets [*from, *to) to what lies
- * between its brackets, trimmed. -1 when the body is not one array.
- */
-static long long
-json_rows(const char *b, size_t n, size_t *from, size_t *to)
-{
-	size_t i = 0;
-	long long rows = 0;
-	int depth = 0, str = 0, esc = 0;
-
-	while (i < n && isspace((unsigned char)b[i]))
-		i++;
-	if (i == n || b[i] != '[')
-		return -1;
-	*from = i + 1;
-	for (; i < n; i++) {
-		if (str) {
-			if (esc)
-				esc = 0;
-			else if (b[i] == '\\')
-				esc = 1;
-			else if (b[i] == '"')
-				str = 0;
-		} else if (b[i] == '"')
-			str = 1;
-		else if (b[i] == '{' || b[i] == '[') {
-			rows += depth == 1 && b[i] == '{';
-			depth++;
-		} else if ((b[i] == '}' || b[i] == ']') && --depth == 0)
-			break;
-	}
-	if (i == n)
-		return -1;
-	for (*to = i++; i < n; i++)
-		if (!isspace((unsigned char)b[i]))
-			return -1;
-	while (*from < *to && isspace((unsigned char)b[*from]))
-		(*from)++;
-	while (*to > *from && isspace((unsigned char)b[*to - 1]))
-		(*to)--;
-	return rows;
-}
-
-/*
- * Counts the records of a CSV body, quote-aware (a quoted field may
- * hold newlines), less the header; *body is where the record after the
- * header begins. -1 without a header or with an open quote at the end.
- */
-static long long
-csv_rows(const char *b, size_t n, size_t *body)
-{
-	size_t i;
-	long long recs = 0;
-	int quoted = 0, any = 0;
-
-	*body = n;
-	for (i = 0; i < n; i++) {
-		if (b[i] == '"')
-			quoted = !quoted;
-		if (quoted || (b[i] != '\n' && b[i] != '\r')) {
-			any = 1;
-			continue;
-		}
-		if (any && recs++ == 0)
-			*body = i + 1 + (b[i] == '\r' && i + 1 < n &&
-			    b[i + 1] == '\n');
-		any = 0;
-	}
-	recs += any;
-	if (quoted || recs == 0)
-		return -1;
-	return recs - 1;
-}
-
-/*
  * Makes the slice of a verified page that read() hands out: the JSON
  * objects after a ',', or the CSV records after a header that must be
  * the first page's.
@@ -301,12 +242,12 @@ static void
 page_slice(struct soda *s, struct page *p)
 {
 	if (s->json) {
-		if (json_rows(p->buf, p->len, &p->from, &p->to) > 0 &&
+		if (soda_json_rows(p->buf, p->len, &p->from, &p->to) > 0 &&
 		    s->objects++ > 0)
 			p->buf[--p->from] = ',';	/* the '[' or a space */
 		return;
 	}
-	csv_rows(p->buf, p->len, &p->from);
+	soda_csv_rows(p->buf, p->len, &p->from);
 	if (p->offset == 0) {
 		s->header = xmemdup(p->buf, p->from);
 		s->header_len = p->from;
@@ -319,53 +260,41 @@ page_slice(struct soda *s, struct page *p)
 	p->to = p->len;
 }
 
-/* The N of [{"count":"N"}] (JSON) or "count"\n"N"\n (CSV). */
-static int
-parse_count(struct soda *s, struct page *p)
+/* A 200 whose body is a SODA error object: the server's own words. */
+static void
+server_error(struct soda *s, struct page *p)
 {
-	const char *b, *e;
-	uint64_t v;
+	char *msg, text[4 * QUOTE_MAX + 8];
 
-	if (p->len == 0)
-		return -1;
-	p->buf[p->len] = '\0';	/* write_cb kept room */
-	b = p->buf + strspn(p->buf, " \t\r\n");
-	if (s->json) {
-		if (strncmp(b, "[", 1) != 0 ||
-		    (b = strstr(b, "\"count")) == NULL ||
-		    (b = strchr(b + 1, '"')) == NULL)
-			return -1;
-		b += strspn(b + 1, " \t\r\n") + 1;
-		if (*b++ != ':')
-			return -1;
-	} else {
-		b += *b == '"';
-		if (strncmp(b, "count", 5) != 0)
-			return -1;
-		b += strcspn(b, "\n");
-	}
-	b += strspn(b, " \t\r\n");
-	b += *b == '"';
-	e = b + strspn(b, "0123456789");
-	if (parse_uint(b, e - b, PED_INT_MAX, &v) != 0)
-		return -1;
-	e += *e == '"';
-	if (!s->json && e[strspn(e, "\r\n")] != '\0')
-		return -1;
-	s->total = v;
-	return 0;
+	if ((msg = soda_error_message(p->buf, p->len)) == NULL)
+		return;
+	snprintf(text, sizeof(text), "%s", quote_str(msg));
+	free(msg);
+	page_fail(s, p, "the server reports an error: %s", text);
 }
 
-/* Judges a finished 200: the rows promised, or a retry. */
+/*
+ * Judges a finished 200: the rows promised, or a retry. A page before
+ * the count's last must be full. The count's last page and those after
+ * it may hold more rows than the count said (it went stale while we
+ * paged), up to a full page; a full one means another page follows.
+ * After the count's last page one more is always asked for: it must come
+ * back empty, or bring rows beyond a stale count, and the paging ends
+ * at the first page that is not full.
+ */
 static void
 page_check(struct soda *s, struct page *p)
 {
 	char why[128];
 	long long rows;
+	unsigned long long k;
+	uint64_t total;
 
+	server_error(s, p);
 	if (p->is_count) {
-		if (parse_count(s, p) != 0)
+		if (soda_parse_count(s->json, p->buf, p->len, &total) != 0)
 			page_fail(s, p, "unexpected reply (no count)");
+		s->total = total;
 		p->state = P_DONE;
 		return;
 	}
@@ -374,19 +303,29 @@ page_check(struct soda *s, struct page *p)
 		return;
 	}
 	/* The JSON slice is cut on hand-out; count it here to retry early. */
-	rows = s->json ? json_rows(p->buf, p->len, &p->from, &p->to) :
-	    csv_rows(p->buf, p->len, &p->from);
-	if (rows < 0)
+	rows = s->json ? soda_json_rows(p->buf, p->len, &p->from, &p->to) :
+	    soda_csv_rows(p->buf, p->len, &p->from);
+	if (rows < 0) {
 		retry(s, p, s->json ? "not a JSON array" :
 		    "not a CSV table", -1);
-	else if ((unsigned long long)rows != p->want) {
+		return;
+	}
+	if ((unsigned long long)rows < p->want ||
+	    (!p->tail && (unsigned long long)rows != p->want) ||
+	    (unsigned long long)rows > s->page_size) {
 		snprintf(why, sizeof(why), " has %lld rows, expected %llu",
-		    rows, p->want);
+		    rows, p->tail && (unsigned long long)rows > p->want ?
+		    (unsigned long long)s->page_size : p->want);
 		retry(s, p, why, -1);
-	} else
-		p->state = P_DONE;
+		return;
+	}
+	k = p->offset / s->page_size;
+	if (p->tail && (unsigned long long)rows == s->page_size &&
+	    k + 1 == s->npages)
+		s->npages++;
+	p->rows = (unsigned long long)rows;
+	p->state = P_DONE;
 }
-
 
 static void
 page_done(struct soda *s, struct page *p, CURLcode cc)
@@ -409,8 +348,7 @@ page_done(struct soda *s, struct page *p, CURLcode cc)
 	    now_ms() >= s->deadline_ms - 50)
 		timed_out(s);
 	if (cc != CURLE_OK) {
-		snprintf(why, sizeof(why), "%s", p->errbuf[0] != '\0' ?
-		    p->errbuf : curl_easy_strerror(cc));
+		http_why(cc, p->errbuf, why, sizeof(why));
 		if (!curl_transient(cc))
 			page_fail(s, p, "%s", why);
 		retry(s, p, why, -1);
@@ -420,6 +358,8 @@ page_done(struct soda *s, struct page *p, CURLcode cc)
 		page_check(s, p);
 		return;
 	}
+	if (redirected(s, p))
+		return;
 	snprintf(why, sizeof(why), "HTTP %ld%s%s", p->status,
 	    p->reason[0] != '\0' ? " " : "", p->reason);
 	/* 202: the query is still being processed, ask again. */
@@ -428,6 +368,31 @@ page_done(struct soda *s, struct page *p, CURLcode cc)
 		retry(s, p, why, p->retry_after);
 	else
 		page_fail(s, p, "%s", why);
+}
+
+/*
+ * libcurl would send the token to any host a redirect names: with a
+ * token, a redirect is followed here, and the token dropped for this
+ * request once it leaves the user's scheme, host and port.
+ */
+static int
+redirected(struct soda *s, struct page *p)
+{
+	char *next;
+	int other;
+
+	if (s->hdrs == NULL ||
+	    (next = http_redirect(p->easy, p->status, p->url, &other)) == NULL)
+		return 0;
+	free(p->url);
+	p->url = next;
+	if (++p->hops > HTTP_MAX_REDIRS)
+		page_fail(s, p, "more than %ld redirects", HTTP_MAX_REDIRS);
+	if (other)
+		setopt_check(curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER,
+		    NULL), "headers");
+	page_start(s, p);
+	return 1;
 }
 
 static void
@@ -439,9 +404,15 @@ easy_setup(struct soda *s, struct page *p)
 	if ((e = p->easy = curl_easy_init()) == NULL)
 		die(EXIT_RUNTIME, "libcurl: cannot initialise");
 	http_easy_defaults(e, o, p->errbuf, write_cb, header_cb, p);
-	/* The token travels in a header, never in the URL we print. */
+	/*
+	 * The token travels in a header, never in the URL we print; and
+	 * with a token, redirects are followed by hand (redirected()).
+	 */
 	setopt_check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->hdrs),
 	    "headers");
+	if (s->hdrs != NULL)
+		setopt_check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L),
+		    "redirects");
 }
 
 /* A fresh attempt of the slot's request (its URL is already set). */
@@ -478,10 +449,14 @@ page_new(struct soda *s, unsigned long long k)
 	size_t n = strlen(s->base) + 80;
 
 	p->offset = k * s->page_size;
-	left = s->counted ? s->total - p->offset : 0;
+	left = s->counted && s->total > p->offset ? s->total - p->offset : 0;
 	p->want = left < s->page_size ? left : s->page_size;
+	p->tail = s->counted && k + 1 >= s->counted_pages;
 	p->is_count = 0;
 	p->tries = 0;
+	p->hops = 0;
+	setopt_check(curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER, s->hdrs),
+	    "headers");
 	free(p->url);
 	p->url = xmalloc(n);
 	snprintf(p->url, n, "%s$limit=%lu&$offset=%llu&$order=:id",
@@ -558,6 +533,39 @@ pump(struct soda *s)
 		die(EXIT_RUNTIME, "libcurl: poll failed");
 }
 
+struct id_check {
+	struct soda	*s;
+	struct page	*p;
+};
+
+static int
+seen_id(void *arg, const char *id, size_t len)
+{
+	struct id_check *c = arg;
+	uint64_t v;
+
+	/* Ids that are no number are not checked. */
+	if (parse_uint(id, len, UINT64_MAX, &v) != 0 || idset_add(c->s->ids,
+	    v))
+		return 0;
+	page_fail(c->s, c->p, "row id %s came already (the server repeated "
+	    "rows)", quote(id, len));
+}
+
+/*
+ * No row may come twice: a server that repeats a page (or shifts rows
+ * between pages) would otherwise double counts silently. The ids seen
+ * are kept as runs of consecutive ids (idset.c), small for the dense
+ * row ids of the dataset.
+ */
+static void
+check_ids(struct soda *s, struct page *p)
+{
+	struct id_check c = { s, p };
+
+	soda_page_ids(s->json, p->buf, p->len, seen_id, &c);
+}
+
 /* Hands out the next page, or moves on to the closing bracket. */
 static void
 next_page(struct soda *s)
@@ -576,6 +584,13 @@ next_page(struct soda *s)
 	p = &s->slot[s->next % s->nslots];
 	while (p->state != P_DONE || p->offset != s->next * s->page_size)
 		pump(s);
+	/* Rows past a page that was not full: the rows moved meanwhile. */
+	if (s->next > 0 && s->next >= s->counted_pages && !s->prev_full &&
+	    p->rows > 0)
+		page_fail(s, p, " has %llu rows after a page that was not full "
+		    "(the data changed while it was paged)", p->rows);
+	s->prev_full = p->rows == s->page_size;
+	check_ids(s, p);
 	page_slice(s, p);
 	s->cur = p;
 	s->out = p->buf + p->from;
@@ -633,6 +648,7 @@ soda_close(struct source *src)
 	}
 	free(s->slot);
 	free(s->header);
+	idset_free(s->ids);
 	curl_multi_cleanup(s->multi);
 	curl_slist_free_all(s->hdrs);
 	free(s->safe);
@@ -747,40 +763,22 @@ count_rows(struct soda *s)
 		pump(s);
 	p->state = P_IDLE;
 	s->counted = 1;
-	s->npages = (s->total + s->page_size - 1) / s->page_size;
-	/* No rows still takes one page: the CSV header, or "[]". */
-	if (s->npages == 0)
-		s->npages = 1;
+	/*
+	 * The pages the count fills, and one more that must come back
+	 * empty: rows beyond a count gone stale are not lost (with no rows
+	 * at all, that page is the CSV header or "[]").
+	 */
+	s->counted_pages = (s->total + s->page_size - 1) / s->page_size;
+	s->npages = s->counted_pages + 1;
 	first->want = s->total < s->page_size ? s->total : s->page_size;
+	first->tail = s->counted_pages <= 1;
 	if (first->state == P_FETCHED)
 		page_check(s, first);
 	else if (first->state == P_WAITING)
 		first->not_before = now_ms();
 	if (s->o->verbose && !s->o->quiet)
 		warn_msg("%s: %llu rows in %llu pages of %lu, %u jobs",
-		    s->safe, s->total, s->npages, s->page_size, s->jobs);
-}
-
-static struct curl_slist *
-token_header(void)
-{
-	const char *t = getenv("SODA_APP_TOKEN");
-	struct curl_slist *l;
-	char *h;
-	size_t n;
-
-	if (t == NULL || t[0] == '\0')
-		return NULL;
-	if (strpbrk(t, "\r\n") != NULL)
-		die(EXIT_USAGE, "SODA_APP_TOKEN: invalid token");
-	n = strlen(t) + 16;
-	h = xmalloc(n);
-	snprintf(h, n, "X-App-Token: %s", t);
-	if ((l = curl_slist_append(NULL, h)) == NULL)
-		die(EXIT_RUNTIME, "out of memory");
-	memset(h, 0, n);
-	free(h);
-	return l;
+		    s->safe, s->total, s->counted_pages, s->page_size, s->jobs);
 }
 
 struct source *
@@ -803,7 +801,8 @@ source_open_soda(const char *url, const struct soda_options *so,
 	s->src.read = soda_read;
 	s->src.close = soda_close;
 	s->src.size = -1;
-	s->hdrs = token_header();
+	s->hdrs = soda_token_header();
+	s->ids = idset_new();
 	if ((s->multi = curl_multi_init()) == NULL)
 		die(EXIT_RUNTIME, "libcurl: cannot initialise");
 	s->nslots = s->jobs + 1;
