@@ -43,7 +43,7 @@ periods() {
 @test "--help prints the usage on stdout and exits 0" {
 	run -0 --separate-stderr ped-fetch --help
 	assert_line --index 0 --partial 'usage: ped-fetch [--format F] [--skip-bad] [--duplicates POLICY] [-q] [-v]'
-	assert_output --partial '[--retries N] [--no-header]'
+	assert_output --partial '[--retries N]'
 	assert_equal "$stderr" ''
 }
 

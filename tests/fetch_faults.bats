@@ -20,14 +20,6 @@ same_as_file() {
 	output_matches "$BATS_FILE_TMPDIR/expected"
 }
 
-@test "fetch_faults: gzip of gzip says compressed twice, exit 1" {
-	gzip -c one.gz >twice.gz
-	run -1 --separate-stderr ped-fetch twice.gz
-	assert_stderr "ped-fetch: twice.gz: gzip: the data is compressed twice (a .gz inside a .gz); decompress it once first"
-	run -1 --separate-stderr ped-fetch - <twice.gz
-	assert_stderr --partial "<stdin>: gzip: the data is compressed twice"
-}
-
 @test "fetch_faults: trailing garbage after a gzip member is named, exit 1" {
 	{ cat one.gz; echo garbage; } >garbage.gz
 	run -1 --separate-stderr ped-fetch garbage.gz
