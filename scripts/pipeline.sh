@@ -284,7 +284,7 @@ wait_jobs() {
 			# its status.
 			if [ $sweep -eq 1 ] && ! kill -0 "${jobs_pid[i]}" 2>/dev/null; then
 				st=0
-				wait "${jobs_pid[i]}" || st=$?
+				wait "${jobs_pid[i]}" 2>/dev/null || st=$?
 				job_ended "$i" "$st"
 			else
 				left=$((left + 1))
@@ -302,7 +302,7 @@ wait_jobs() {
 			for i in "${!jobs_pid[@]}"; do
 				case ${jobs_status[i]} in running | killed) ;; *) continue ;; esac
 				st=0
-				wait "${jobs_pid[i]}" || st=$?
+				wait "${jobs_pid[i]}" 2>/dev/null || st=$?
 				job_ended "$i" "$st"
 				break
 			done

@@ -322,7 +322,7 @@ EOF_TABLE
 }
 
 @test "a line longer than 16 MiB is bad data; 16 MiB is not" {
-	[ -z "${PED_ASAN:-}" ] || skip "slow under the address sanitizer"
+	skip_if_instrumented
 	# 50 MB of one line: refused once 16 MiB are read, no copy in the message.
 	run -65 --separate-stderr bash -c '{ echo "2021-08-01T00	1	a	1"
 	    head -c 50000000 /dev/zero | tr "\0" x; echo; } | ped-agg'
@@ -379,7 +379,7 @@ EOF_TABLE
 }
 
 @test "replaced names are freed: 2 M rows of one sensor, each a new name" {
-	[ -z "${PED_ASAN:-}" ] || skip "address sanitizer reserves memory"
+	skip_if_instrumented
 	awk 'BEGIN { for (i = 0; i < 2000000; i++)
 	    printf "2021-08-01T%02d\t1\tname number %d of a sensor renamed on every row\t1\n",
 	    i % 24, i }' >renamed.tsv

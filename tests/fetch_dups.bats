@@ -191,8 +191,7 @@ reference() {
 
 @test "memory is bounded: 25 years of hours, the first key repeated at the end" {
 	[ -x /usr/bin/time ] || skip "no /usr/bin/time"
-	# ASan's shadow memory and quarantine make RSS meaningless.
-	[ -z "${PED_ASAN:-}" ] || skip "RSS under ASan"
+	skip_if_instrumented
 	python3 - "$BATS_TEST_TMPDIR/in.csv" <<-'EOF'
 	import datetime, sys
 	t = datetime.datetime(2000, 1, 1)

@@ -192,3 +192,37 @@ interrupt() {
 @test "SIGHUP (the terminal closed) stops every stage too" {
 	interrupt HUP 129
 }
+
+# killed_stage TOOL: a bin folder where TOOL is killed with SIGKILL once
+# it has written its first bytes (mid-run), the other tools real.
+killed_stage() {
+	local t
+	mkdir -p kbin
+	for t in ped-fetch ped-agg ped-topn ped-s3put; do
+		ln -sf "$PED_BIN/$t" "kbin/$t"
+	done
+	rm -f "kbin/$1"
+	cat >"kbin/$1" <<EOF
+#!/bin/bash
+# SIGKILL to this stage once $1 has written its first bytes.
+"$PED_BIN/$1" "\$@" | { head -c 200; kill -KILL \$\$; cat >/dev/null; }
+EOF
+	chmod +x "kbin/$1"
+}
+
+@test "kill -9 of any stage mid-run: exit non-zero, the old tables stay, nothing left behind" {
+	local t
+	for t in ped-fetch ped-agg ped-topn; do
+		rm -rf out kbin
+		mkdir out
+		echo old >out/top10_by_day.csv
+		killed_stage "$t"
+		run --separate-stderr env PED_BIN="$PWD/kbin" "$P" -s "$SAMPLE" -o out
+		[ "$status" -ne 0 ] || fail "$t killed: exit 0"
+		[ -n "$stderr" ] || fail "$t killed: no message"
+		run ls -A out
+		assert_output top10_by_day.csv
+		run cat out/top10_by_day.csv
+		assert_output old
+	done
+}
