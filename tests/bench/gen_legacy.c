@@ -88,14 +88,18 @@ static const char *const names[BASE_SENSORS] = {
 	"Southbank Promenade", "Docklands Marina",
 };
 
-/* Renamed sensors (old name from names[], new name here), by index % 80. */
-static const struct { int k; const char *to; } renames[] = {
-	{ 1, "Bourke St Mall (South)" },
-	{ 3, "Town Hall (West) - Swanston St" },
-	{ 13, "State Library (North), La Trobe St" },
-	{ 29, "Flinders St-Spark Lane" },
-	{ 42, "Pelham St (S)" },
-	{ 55, "RMIT Bldg 14" },
+/*
+ * Renamed sensors (old name from names[], new name here), by index % 80,
+ * on that day after the sensor's start (0: half-way through its life).
+ * Two early ones, so that even small files have a rename and a comma.
+ */
+static const struct { int k, after; const char *to; } renames[] = {
+	{ 1, 150, "Bourke St Mall (South)" },
+	{ 3, 0, "Town Hall (West) - Swanston St" },
+	{ 13, 300, "State Library (North), La Trobe St" },
+	{ 29, 0, "Flinders St-Spark Lane" },
+	{ 42, 0, "Pelham St (S)" },
+	{ 55, 0, "RMIT Bldg 14" },
 };
 #define COPY_LEADER	15	/* "State Library" */
 #define COPY_FOLLOWER	66	/* "State Library - New": its counts, some months */
@@ -306,7 +310,8 @@ make_sensor(struct sensor *s, int k, uint64_t seed, int ndays)
 	for (i = 0; i < (int)(sizeof(renames) / sizeof(renames[0])); i++) {
 		if (renames[i].k != b)
 			continue;
-		s->rename_day = s->start + (s->end - s->start) / 2;
+		s->rename_day = s->start + (renames[i].after > 0 ?
+		    renames[i].after : (s->end - s->start) / 2);
 		set_name(s, 1, renames[i].to);
 	}
 }
