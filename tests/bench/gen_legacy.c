@@ -15,17 +15,18 @@
  *
  * The shape follows the real archive (DATASET.md 1, 5, 6): hourly rows in
  * time order from 2009-05-01; sensors appear and disappear (18 at the
- * start, about 80 in all at 4.5 M rows; more sensors, not more years, for
- * more rows, so ROWS beyond the 2009-2022 capacity of 80 sensors adds
- * sensors); within an hour the sensors come in a fixed shuffled order;
- * daily shapes (commuter, retail, night-life sensors), weekends, seasons
- * and the 2020-21 lockdowns; missing days, weeks and single hours (absent,
- * not zero); a few renamed sensors; some names with a comma (quoted); a
- * "new" sensor that reports its neighbour's exact counts in some months,
- * so real ties reach the top 10 (as sensors 15 and 66 did); the DST-start
- * 02:00 hour absent in most years and present with 0 for every sensor in
- * 2019, 2021 and 2022 (DATASET.md 5.4). The same ROWS and seed give the
- * same bytes on every machine (integer arithmetic only).
+ * start, 4 more in the first year, about 80 in all at 4.5 M rows; beyond
+ * what 80 sensors give in 2009-2022, more sensors, not more years); within
+ * an hour the sensors come in a fixed shuffled order; daily shapes
+ * (commuter, retail, night-life, park sensors), weekends, seasons and the
+ * 2020-21 lockdowns; missing weeks, days and single hours (absent, not
+ * zero); six renamed sensors, one to a name with a comma; names with a
+ * comma (quoted); a "new" sensor that reports its neighbour's exact counts
+ * in some months from 2019, so real ties reach the top 10 (as sensors 15
+ * and 66 did); the DST-start 02:00 hour absent in most years and present
+ * with 0 for every sensor in 2019, 2021 and 2022 (DATASET.md 5.4). The
+ * same ROWS and seed give the same bytes on every machine (integer
+ * arithmetic only).
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -263,6 +264,8 @@ make_sensor(struct sensor *s, int k, uint64_t seed, int ndays)
 	/* 18 of every 80 from the first day; the others later and later. */
 	if (b < FIRST_DAY_SET) {
 		s->start = 0;
+	} else if (b < FIRST_DAY_SET + 4) {
+		s->start = 60 * (b - FIRST_DAY_SET + 1);	/* the first year */
 	} else {
 		u = pick(seed, k, 1, 1000000);
 		/* 0.05 .. 0.9 of the span, skewed late (sqrt of uniform) */
