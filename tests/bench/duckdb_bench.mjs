@@ -26,10 +26,11 @@ function hourly(form, file) {
 		throw new Error(`unknown form ${form}`);
 	return `(SELECT strptime(Date_Time, ${lit(formats[form])}) AS ts,
 	    Sensor_ID AS id, Sensor_Name AS name, Hourly_Counts AS n
-	FROM read_csv(${lit(file)}, header = true, delim = ',', quote = '"',
-	    columns = {'ID': 'BIGINT', 'Date_Time': 'VARCHAR', 'Year': 'INTEGER',
-	    'Month': 'VARCHAR', 'Mdate': 'INTEGER', 'Day': 'VARCHAR',
-	    'Time': 'INTEGER', 'Sensor_ID': 'BIGINT', 'Sensor_Name': 'VARCHAR',
+	FROM read_csv(${lit(file)}, auto_detect = false, header = true,
+	    delim = ',', quote = '"', escape = '"', columns = {'ID': 'BIGINT',
+	    'Date_Time': 'VARCHAR', 'Year': 'INTEGER', 'Month': 'VARCHAR',
+	    'Mdate': 'INTEGER', 'Day': 'VARCHAR', 'Time': 'INTEGER',
+	    'Sensor_ID': 'BIGINT', 'Sensor_Name': 'VARCHAR',
 	    'Hourly_Counts': 'BIGINT'}))`;
 }
 
@@ -69,10 +70,10 @@ function fetch(form, file) {
 function agg(file) {
 	return [`COPY (SELECT substr(period, 1, 10) AS period, sensor_id,
 	    arg_max(sensor_name, period) AS sensor_name, sum(count) AS count
-	    FROM read_csv(${lit(file)}, header = true, delim = '\t', quote = '',
-	        escape = '', columns = {'period': 'VARCHAR',
-	        'sensor_id': 'BIGINT', 'sensor_name': 'VARCHAR',
-	        'count': 'BIGINT'})
+	    FROM read_csv(${lit(file)}, auto_detect = false, header = true,
+	        delim = '\t', quote = '', escape = '', columns = {
+	        'period': 'VARCHAR', 'sensor_id': 'BIGINT',
+	        'sensor_name': 'VARCHAR', 'count': 'BIGINT'})
 	    GROUP BY ALL)
 	TO '/dev/null' (HEADER, DELIMITER '\t', QUOTE '')`];
 }
