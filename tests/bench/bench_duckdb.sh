@@ -16,6 +16,8 @@
 #   BENCH_RUNS   timed rounds (default 3)
 # DuckDB: @duckdb/node-api pinned in tests/bench/package-lock.json,
 # installed into tests/bench/node_modules with npm ci when missing.
+# The NAME_run functions and label_NAME variables are used by name:
+# shellcheck disable=SC2317,SC2034
 set -eu
 cd "$(dirname "$0")/../.."
 : "${BENCH_DIR:=$PWD/build/bench}" "${PED_BIN:=$PWD/bin}"
@@ -31,8 +33,9 @@ rm -f "$res"
 
 die() { echo "bench_duckdb: $*" >&2; exit 1; }
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
-command -v node >/dev/null && command -v npm >/dev/null ||
-    die "node and npm are missing (apt-get install nodejs npm)"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	die "node and npm are missing (apt-get install nodejs npm)"
+fi
 command -v mawk >/dev/null || die "mawk is missing (apt-get install mawk)"
 if [ ! -d "$here/node_modules/@duckdb/node-api" ]; then
 	(cd "$here" && npm ci --no-audit --no-fund --loglevel=error) ||
@@ -163,9 +166,9 @@ status=0
 } >"$res"
 
 compare() {	# compare ROWS
-	local rows=$1 csv t tool r t0 tsv
+	local rows=$1 csv tool r t0 tsv
 	csv=$BENCH_DIR/gen_${BENCH_FORM}_$rows.csv
-	if [ ! -s "$csv" ]; then
+	if [ ! -s "$csv" ] || [ "$here/gen_legacy.c" -nt "$csv" ]; then
 		echo "bench_duckdb: generating $csv"
 		"$here/gen-legacy" --form "$BENCH_FORM" "$rows" >"$csv.tmp"
 		mv "$csv.tmp" "$csv"
@@ -176,7 +179,7 @@ compare() {	# compare ROWS
 
 	# 1. One run of each under /usr/bin/time, then the tables compared.
 	for tool in $tools; do
-		rm -rf "$w/$tool" "$w/rss-$tool" "$w/wrap-$tool"
+		rm -rf "${w:?}/$tool" "$w/rss-$tool" "$w/wrap-$tool"
 		mkdir -p "$w/$tool" "$w/rss-$tool"
 		case $tool in
 		ped*) wrap "$w/wrap-$tool" "$w/rss-$tool" "$PED_BIN"/ped-* tee ;;
@@ -230,8 +233,9 @@ compare() {	# compare ROWS
 
 	# 3. The stages alone.
 	tsv=$BENCH_DIR/gen_${BENCH_FORM}_$rows.tsv
-	[ -s "$tsv" ] && [ "$tsv" -nt "$csv" ] && [ "$tsv" -nt "$PED_BIN/ped-fetch" ] ||
-	    "$PED_BIN/ped-fetch" -q "$csv" >"$tsv"
+	if ! [ -s "$tsv" ] || ! [ "$tsv" -nt "$csv" ] || ! [ "$tsv" -nt "$PED_BIN/ped-fetch" ]; then
+		"$PED_BIN/ped-fetch" -q "$csv" >"$tsv"
+	fi
 	local tsize
 	tsize=$(mb "$tsv")
 	declare -A st=()
