@@ -118,6 +118,13 @@ pandas_run() {	# /usr/bin/python3: Debian's python3-pandas
 	"$py" "$here/topn_pandas.py" "$BENCH_FORM" "$1" "$2"
 }
 
+# run_one TOOL FILE [PREFIX]: TOOL's stderr (ped-pipeline's summary line)
+# goes to a file, shown when it fails.
+run_one() {
+	"${1}_run" "$2" "$w/$1" ${3:+"$3"} >/dev/null 2>"$w/$1.err" ||
+	    { cat "$w/$1.err" >&2; die "$1 failed"; }
+}
+
 # same DIR: how DIR's tables compare with DuckDB's.
 same() {
 	local p verdict=same
@@ -186,9 +193,8 @@ compare() {	# compare ROWS
 		awk) wrap "$w/wrap-$tool" "$w/rss-$tool" mawk sort ;;
 		pandas) wrap "$w/wrap-$tool" "$w/rss-$tool" /usr/bin/python3 ;;
 		esac
-		"${tool}_run" "$csv" "$w/$tool" \
-		    "$([ "$tool" = duckdb ] && echo "$w/rss-$tool" || echo "$w/wrap-$tool")" ||
-		    die "$tool failed"
+		run_one "$tool" "$csv" \
+		    "$([ "$tool" = duckdb ] && echo "$w/rss-$tool" || echo "$w/wrap-$tool")"
 		rss "$w/rss-$tool"
 		rss_of[$tool]=$rss_str
 		rssmax[$tool]=$rss_max
@@ -206,7 +212,7 @@ compare() {	# compare ROWS
 	for ((r = 0; r < BENCH_RUNS; r++)); do
 		for tool in $tools; do
 			t0=$(now)
-			"${tool}_run" "$csv" "$w/$tool" >/dev/null
+			run_one "$tool" "$csv"
 			times[$tool]="${times[$tool]:-} $(elapsed "$t0")"
 		done
 	done
