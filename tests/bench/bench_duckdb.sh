@@ -235,6 +235,12 @@ compare() {	# compare ROWS
 			    "${verdict[$tool]} |"
 		done
 		echo
+		printf 'Every run (s):'
+		for tool in $tools; do
+			printf ' %s%s;' "$tool" "${times[$tool]}"
+		done | sed 's/;$/./'
+		echo
+		echo
 	} >>"$res"
 
 	# 3. The stages alone.
