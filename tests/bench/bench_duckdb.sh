@@ -7,8 +7,8 @@
 #      and the tables compared with cmp (ped-topn's CRs dropped);
 #   2. BENCH_RUNS (3) rounds with the tools alternating: median wall time,
 #      MB/s of CSV, ratio to DuckDB;
-#   3. the stages alone: ped-fetch (CSV -> TSV) and ped-agg -b day (on
-#      ped-fetch's TSV) against DuckDB, mawk and cat.
+#   3. the stages alone: ped-fetch (CSV -> TSV, both Date_Time forms) and
+#      ped-agg -b day (on ped-fetch's TSV) against DuckDB, mawk and cat.
 # Writes $BENCH_DIR/results.md (make bench prints it). BENCH_BIG=1 adds
 # 45 M rows (3.9 GB in $BENCH_DIR) and the 45 M / 4.5 M time ratios.
 #   BENCH_ROWS   the first size (default 4500000)
@@ -172,14 +172,20 @@ status=0
 	echo
 } >"$res"
 
+# generated FORM ROWS: the path of gen-legacy's CSV, made when missing.
+generated() {
+	local f=$BENCH_DIR/gen_$1_$2.csv
+	if [ ! -s "$f" ] || [ "$here/gen_legacy.c" -nt "$f" ]; then
+		echo "bench_duckdb: generating $f" >&2
+		"$here/gen-legacy" --form "$1" "$2" >"$f.tmp"
+		mv "$f.tmp" "$f"
+	fi
+	echo "$f"
+}
+
 compare() {	# compare ROWS
 	local rows=$1 csv tool r t0 tsv
-	csv=$BENCH_DIR/gen_${BENCH_FORM}_$rows.csv
-	if [ ! -s "$csv" ] || [ "$here/gen_legacy.c" -nt "$csv" ]; then
-		echo "bench_duckdb: generating $csv"
-		"$here/gen-legacy" --form "$BENCH_FORM" "$rows" >"$csv.tmp"
-		mv "$csv.tmp" "$csv"
-	fi
+	csv=$(generated "$BENCH_FORM" "$rows")
 	cat "$csv" >/dev/null
 	local size
 	size=$(mb "$csv")
@@ -248,14 +254,24 @@ compare() {	# compare ROWS
 	if ! [ -s "$tsv" ] || ! [ "$tsv" -nt "$csv" ] || ! [ "$tsv" -nt "$PED_BIN/ped-fetch" ]; then
 		"$PED_BIN/ped-fetch" -q "$csv" >"$tsv"
 	fi
-	local tsize
+	local tsize other csv2 size2
 	tsize=$(mb "$tsv")
+	# ped-fetch on the other Date_Time form too (same rows).
+	other=archive
+	[ "$BENCH_FORM" = export ] || other="export"
+	csv2=$(generated "$other" "$rows")
+	size2=$(mb "$csv2")
+	cat "$csv2" >/dev/null
 	declare -A st=()
 	for ((r = 0; r < BENCH_RUNS; r++)); do
 		t0=$(now); "$PED_BIN/ped-fetch" -q "$csv" >/dev/null
 		st[fetch]="${st[fetch]:-} $(elapsed "$t0")"
 		t0=$(now); node "$here/duckdb_bench.mjs" fetch "$BENCH_FORM" "$csv"
 		st[dfetch]="${st[dfetch]:-} $(elapsed "$t0")"
+		t0=$(now); "$PED_BIN/ped-fetch" -q "$csv2" >/dev/null
+		st[fetch2]="${st[fetch2]:-} $(elapsed "$t0")"
+		t0=$(now); node "$here/duckdb_bench.mjs" fetch "$other" "$csv2"
+		st[dfetch2]="${st[dfetch2]:-} $(elapsed "$t0")"
 		t0=$(now); cat "$csv" >/dev/null
 		st[cat]="${st[cat]:-} $(elapsed "$t0")"
 		t0=$(now); "$PED_BIN/ped-agg" -b day "$tsv" >/dev/null
@@ -275,7 +291,7 @@ compare() {	# compare ROWS
 	    END { for (k in s) print k "\t" n[k] "\t" s[k] }' "$tsv" >/dev/null
 	st[aagg]=$(elapsed "$t0")
 	local k
-	for k in fetch dfetch cat agg dagg; do
+	for k in fetch dfetch fetch2 dfetch2 cat agg dagg; do
 		# shellcheck disable=SC2086
 		st[$k]=$(median ${st[$k]})
 	done
@@ -288,12 +304,15 @@ compare() {	# compare ROWS
 	{
 		echo "| stage alone | wall (s) | MB/s | target | references (MB/s) |"
 		echo "|---|---|---|---|---|"
-		echo "| \`ped-fetch -q FILE\` ($size MB CSV -> $tsize MB TSV) | ${st[fetch]} |" \
+		echo "| \`ped-fetch -q FILE\`, the $BENCH_FORM form ($size MB CSV -> $tsize MB TSV) | ${st[fetch]} |" \
 		    "$(div "$size" "${st[fetch]}" %.0f) | ≥ 1000 |" \
 		    "DuckDB read_csv+strptime -> TSV $(div "$size" "${st[dfetch]}" %.0f)," \
 		    "mawk split at commas $(div "$size" "${st[afetch]}" %.0f) (1 run)," \
 		    "cat $(div "$size" "${st[cat]}" %.0f) |"
-		echo "| \`ped-agg -b day\` on that TSV | ${st[agg]} |" \
+		echo "| \`ped-fetch -q FILE\`, the $other form ($size2 MB) | ${st[fetch2]} |" \
+		    "$(div "$size2" "${st[fetch2]}" %.0f) | ≥ 1000 |" \
+		    "DuckDB read_csv+strptime -> TSV $(div "$size2" "${st[dfetch2]}" %.0f) |"
+		echo "| \`ped-agg -b day\` on the first one's TSV | ${st[agg]} |" \
 		    "$(div "$tsize" "${st[agg]}" %.0f) | ≥ 600 |" \
 		    "DuckDB read_csv+GROUP BY $(div "$tsize" "${st[dagg]}" %.0f)," \
 		    "mawk sum by day $(div "$tsize" "${st[aagg]}" %.0f) (1 run) |"
