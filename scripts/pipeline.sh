@@ -311,10 +311,12 @@ wait_jobs() {
 		fi
 	done
 	# The cause: the first such failure, else the first that was not
-	# SIGPIPE, else the first.
+	# SIGPIPE, else the first. SIGPIPE and SIGTERM are effects: a reader
+	# went away, or this script stopped the stage (a TERM can land before
+	# the stage's setsid made it a group of its own).
 	for i in "${failed[@]}"; do
 		st=${jobs_status[i]}
-		[ "$st" -ne 141 ] || continue
+		case $st in 141 | 143) continue ;; esac
 		w=${writer_of[${jobs_in[i]:-/}]:-}
 		if [ -n "$w" ]; then
 			case ${jobs_status[w]} in
