@@ -3,46 +3,13 @@
 #include <string.h>
 
 #include "quote.h"
+#include "utf8.h"
 
 /* Worst case: every byte as \xNN, two quotes, "...", NUL. */
 #define QUOTE_BUFSZ	(QUOTE_MAX * 4 + 2 + 3 + 1)
 
 static _Thread_local char slots[QUOTE_SLOTS][QUOTE_BUFSZ];
 static _Thread_local unsigned next_slot;
-
-/*
- * Length of the valid UTF-8 sequence at p (at most n bytes), or 0 when
- * the bytes there are not one (overlong, surrogate, above U+10FFFF,
- * truncated). A lone ASCII byte is 1.
- */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	uint32_t cp;
-	size_t need, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		need = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		need = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		need = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((need == 3 && cp < 0x800) || (need == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return need;
-}
 
 static char *
 put_hex(char *o, unsigned char c)
@@ -95,10 +62,11 @@ quote(const void *s, size_t len)
 	const unsigned char *p = s;
 	char *buf = slots[next_slot++ % QUOTE_SLOTS], *o = buf;
 	size_t i = 0, n, k;
+	uint32_t cp;
 
 	*o++ = '"';
 	while (i < len) {
-		n = utf8_len(p + i, len - i);
+		n = utf8_decode(p + i, len - i, &cp);
 		if (i + (n ? n : 1) > QUOTE_MAX)
 			break;
 		if (n <= 1)

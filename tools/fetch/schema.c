@@ -13,6 +13,7 @@
 #include "fetch.h"
 #include "num.h"
 #include "quote.h"
+#include "utf8.h"
 
 struct colname {
 	enum schema	 schema;
@@ -282,45 +283,6 @@ bad(char *why, const char *what, const struct csv_field *f)
 {
 	snprintf(why, WHY_SIZE, "bad %s %s", what, quote(f->s, f->len));
 	return -1;
-}
-
-/*
- * The length of the valid UTF-8 prefix of s (RFC 3629: no overlong
- * forms, surrogates or code points past U+10FFFF).
- */
-static size_t
-utf8_prefix(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-	unsigned c;
-
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3;
-		else
-			return i;
-		if (len - i <= n)
-			return i;
-		for (k = 1; k <= n; k++)
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-		if ((c == 0xe0 && s[i + 1] < 0xa0) ||
-		    (c == 0xed && s[i + 1] > 0x9f) ||
-		    (c == 0xf0 && s[i + 1] < 0x90) ||
-		    (c == 0xf4 && s[i + 1] > 0x8f))
-			return i;
-		i += n + 1;
-	}
-	return i;
 }
 
 /* quote() of a name with JSON's NUL (C0 80) shown as the \\0 it was. */

@@ -20,6 +20,7 @@
 #include "num.h"
 #include "period.h"
 #include "topn.h"
+#include "utf8.h"
 
 #define DEFAULT_COLUMNS	80
 
@@ -66,40 +67,6 @@ bars_utf8_locale(void)
 		    strncasecmp(dot, "utf8", 4) == 0;
 	}
 	return 0;
-}
-
-/*
- * The code point of the valid UTF-8 sequence at p (n bytes left) and
- * its length, or 0 when it is not one.
- */
-static size_t
-utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	size_t need, i;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		need = 2, *cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		need = 3, *cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		need = 4, *cp = p[0] & 0x07;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	for (i = 1; i < need; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (p[i] & 0x3f);
-	}
-	if ((need == 3 && *cp < 0x800) || (need == 4 && *cp < 0x10000) ||
-	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
-		return 0;
-	return need;
 }
 
 /*
