@@ -58,6 +58,21 @@ digest_body(const struct body *b, EVP_MD_CTX *sha, EVP_MD_CTX *md5)
 	return 0;
 }
 
+/*
+ * Fetches the two digests once, so that OpenSSL's provider and lock
+ * set-up happens, checked, before any upload; 0 when it failed.
+ */
+int
+hash_ready(void)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) &&
+	    EVP_DigestInit_ex(c, EVP_md5(), NULL);
+
+	EVP_MD_CTX_free(c);
+	return ok;
+}
+
 int
 body_hash(struct body *b)
 {

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "backoff.h"
 #include "err.h"
 #include "num.h"
@@ -121,6 +123,13 @@ main(int argc, char *argv[])
 	cfg.no_answer = no_answer_secs();
 	target_setup(&s3, &cfg, region_opt, argv[0], argv[1]);
 	request_init(&s3);
+	/*
+	 * OpenSSL sets itself up on first use and does not survive an
+	 * allocation failing in the middle (a NULL lock, a crash later):
+	 * set it up here, where a failure can still be reported.
+	 */
+	if (!OPENSSL_init_crypto(0, NULL) || !hash_ready())
+		die(EXIT_RUNTIME, "cannot initialise OpenSSL: out of memory");
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		die(EXIT_RUNTIME, "cannot initialise libcurl");
 	rc = upload(&s3, argv[0]);

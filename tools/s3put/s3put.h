@@ -101,6 +101,8 @@ int	 creds_from_json(struct creds *cr, const char *json);
 /* hash.c */
 /* Fills b->sha256 and b->md5; returns -1 with errno on a read error. */
 int	 body_hash(struct body *b);
+/* Sets OpenSSL up for the digests, checked: 0 when it cannot. */
+int	 hash_ready(void);
 /* Returns s percent-encoded (RFC 3986); keep_slash leaves "/" as is. */
 char	*uri_encode(const char *s, int keep_slash);
 
