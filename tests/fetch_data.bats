@@ -121,6 +121,25 @@ csv() {
 	assert_stderr --partial 'loc.json:1: sensor id 7 has two descriptions: "A" and "B"'
 }
 
+@test "--locations: a description is held to sensor_name's rules (NUL, UTF-8, length)" {
+	local d=$BATS_TEST_TMPDIR
+	csv 'Date_Time,Sensor_ID,Hourly_Counts' '2019-11-01T17:00:00,7,1'
+	printf 'Location_ID,Sensor_Description\n7,Town\000Hall\n' >"$d/loc.csv"
+	run -65 --separate-stderr ped-fetch --locations "$d/loc.csv" "$d/in.csv"
+	assert_stderr "ped-fetch: $d/loc.csv:2: sensor_name \"Town\\0Hall\" has a NUL character"
+	printf 'Location_ID,Sensor_Description\n8,ok\n7,Town \377 Hall\n' >"$d/loc.csv"
+	run -65 --separate-stderr ped-fetch --locations "$d/loc.csv" "$d/in.csv"
+	assert_stderr "ped-fetch: $d/loc.csv:3: sensor_name \"Town \\xff Hall\" is not UTF-8"
+	{ printf 'Location_ID,Sensor_Description\n7,'; head -c 1025 /dev/zero | tr '\0' A; echo; } >"$d/loc.csv"
+	run -65 --separate-stderr ped-fetch --locations "$d/loc.csv" "$d/in.csv"
+	assert_stderr --partial "ped-fetch: $d/loc.csv:2: sensor_name of 1025 bytes, longer than 1024:"
+	printf '[{"location_id": 7, "sensor_description": "A\\u0000B"}]' >"$d/loc.json"
+	run -65 --separate-stderr ped-fetch --locations "$d/loc.json" "$d/in.csv"
+	assert_stderr --partial 'loc.json:1: sensor_name "A\0B" has a NUL character'
+	{ printf 'Location_ID,Sensor_Description\n7,'; head -c 1024 /dev/zero | tr '\0' A; echo; } >"$d/loc.csv"
+	run -0 ped-fetch -q --no-header --locations "$d/loc.csv" "$d/in.csv"
+}
+
 @test "a missing required column is named, as the schema spells it" {
 	csv 'Date_Time,Sensor_ID,Sensor_Name' '2019-11-01T17:00:00,1,A'
 	run -65 --separate-stderr ped-fetch "$BATS_TEST_TMPDIR/in.csv"

@@ -78,6 +78,11 @@ int		 schema_detect(const struct csv_field *names, size_t n,
 /* Converts a row; 0, or -1 with the reason in why. */
 int		 row_convert(enum schema s, const struct row *r,
 		    struct record *out, char *why);
+/*
+ * A sensor name or --locations description: UTF-8 without NUL, at most
+ * NAME_MAX_BYTES; else -1 with the reason in why (WHY_SIZE).
+ */
+int	 sensor_name_check(const char *name, size_t len, char *why);
 
 /* timeparse.c */
 /* Date_Time / SensingDateTime in any shape -> Melbourne hour. */

@@ -65,10 +65,14 @@ add(struct loader *ld, const char *id, size_t idlen, const char *desc,
 	struct htab_slot *slot;
 	uint64_t v;
 	int isnew;
+	char why[WHY_SIZE];
 
 	if (parse_uint(id, idlen, PED_INT_MAX, &v) != 0)
 		die_data(ld->src->name, line, "bad sensor id %s",
 		    quote(id, idlen));
+	/* It becomes a sensor_name: the same rules hold. */
+	if (sensor_name_check(desc, desclen, why) != 0)
+		die_data(ld->src->name, line, "%s", why);
 	slot = htab_put(&l->by_id, &v, sizeof(v), &isnew);
 	if (!isnew) {
 		/* The same again is fine; which of two is meant is not. */

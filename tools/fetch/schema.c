@@ -309,9 +309,10 @@ quote_nul(const char *s, size_t len)
  * broken row, and every group downstream would carry it). JSON's
  * \u0000 reaches here as C0 80 (json.c), which is no UTF-8 either.
  */
-static int
-check_name(const struct csv_field *f, char *why)
+int
+sensor_name_check(const char *name, size_t len, char *why)
 {
+	const struct csv_field field = { name, len }, *f = &field;
 	const unsigned char *s = (const unsigned char *)f->s;
 	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
 	uint64_t w, bad = 0;
@@ -375,7 +376,7 @@ row_convert(enum schema s, const struct row *r, struct record *out,
 		return bad(why, "sensor_id", &f[COL_ID]);
 	if (parse_count(f[COL_COUNT].s, f[COL_COUNT].len, &out->count) != 0)
 		return bad(why, "count", &f[COL_COUNT]);
-	if (f[COL_NAME].s != NULL && check_name(&f[COL_NAME], why) != 0)
+	if (f[COL_NAME].s != NULL && sensor_name_check(f[COL_NAME].s, f[COL_NAME].len, why) != 0)
 		return -1;
 	out->name = f[COL_NAME].s ? f[COL_NAME].s : "";
 	out->name_len = f[COL_NAME].s ? f[COL_NAME].len : 0;
