@@ -12,6 +12,20 @@ parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
 
 	if (len == 0)
 		return -1;
+	/* Up to 19 digits cannot overflow: the check waits for the end. */
+	if (len <= 19) {
+		for (i = 0; i < len; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+
+			if (d > 9)
+				return -1;
+			v = v * 10 + d;
+		}
+		if (v > max)
+			return -1;
+		*out = v;
+		return 0;
+	}
 	for (i = 0; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 

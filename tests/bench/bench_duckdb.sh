@@ -158,7 +158,7 @@ label_pedseed="\`ped-pipeline --seed -s FILE -o DIR\` (4 more tables)"
 label_awk="mawk + sort + mawk"
 label_fetch="\`ped-fetch\` alone"
 label_agg="\`ped-agg -b day\` alone"
-label_pandas="pandas $(/usr/bin/python3 -c 'import pandas; print(pandas.__version__)' 2>/dev/null)"
+label_pandas="pandas $(/usr/bin/python3 -c 'import pandas; print(pandas.__version__)' 2>/dev/null || :)"
 status=0
 {
 	echo "# make bench: top 10 per day and per month"

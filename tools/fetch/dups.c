@@ -697,7 +697,7 @@ dups_add(struct dups *d, const struct record *r, char *why)
 		h = open_hour(d, &p, hour);
 		d->last = h;
 	}
-	namehash = htab_hash(r->name, r->name_len);
+	namehash = r->namehash;
 	bit = 1ull << (r->sensor_id % 64);
 	seen = (h->filt[r->sensor_id % FILT_BITS / 64] & bit) != 0;
 	if (seen)

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fetch.h"
 #include "history.h"
+#include "htab.h"
 #include "num.h"
 #include "output.h"
 #include "progress.h"
@@ -664,6 +665,7 @@ convert(struct fetch *f, const struct row *row, char *why)
 	    (name = locations_name(f->loc, rec.sensor_id, &len)) != NULL) {
 		rec.name = name;
 		rec.name_len = len;
+		rec.namehash = htab_hash(name, len);
 		f->renamed++;
 	}
 	if (emit_record(f->em, &rec, why) != 0)

@@ -57,6 +57,7 @@ struct record {
 	uint64_t	 sensor_id;
 	const char	*name;
 	size_t		 name_len;
+	uint64_t	 namehash;	/* htab_hash() of the name */
 	uint64_t	 count;
 };
 

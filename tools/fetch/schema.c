@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fetch.h"
+#include "htab.h"
 #include "num.h"
 #include "quote.h"
 #include "utf8.h"
@@ -348,6 +349,42 @@ nul:
 	return -1;
 }
 
+/*
+ * Each sensor's name comes on every row, the same for years: the last
+ * name of each small id is kept with its hash, so a repeat costs one
+ * memcmp instead of the UTF-8 check and the hash.
+ */
+#define MEMO_IDS	512
+#define MEMO_NAME	64
+
+static struct name_memo {
+	uint32_t	 len;		/* name length + 1; 0: none */
+	char		 s[MEMO_NAME];
+	uint64_t	 hash;
+} memo[MEMO_IDS];
+
+/* Checks a row's name and sets its hash; -1 with why when it is bad. */
+static int
+row_name(uint64_t sensor, const char *name, size_t len, uint64_t *hash,
+    char *why)
+{
+	struct name_memo *m = sensor < MEMO_IDS ? &memo[sensor] : NULL;
+
+	if (m != NULL && m->len == len + 1 && memcmp(m->s, name, len) == 0) {
+		*hash = m->hash;
+		return 0;
+	}
+	if (sensor_name_check(name, len, why) != 0)
+		return -1;
+	*hash = htab_hash(name, len);
+	if (m != NULL && len < MEMO_NAME) {
+		memcpy(m->s, name, len);
+		m->len = (uint32_t)len + 1;
+		m->hash = *hash;
+	}
+	return 0;
+}
+
 int
 row_convert(enum schema s, const struct row *r, struct record *out,
     char *why)
@@ -376,9 +413,8 @@ row_convert(enum schema s, const struct row *r, struct record *out,
 		return bad(why, "sensor_id", &f[COL_ID]);
 	if (parse_count(f[COL_COUNT].s, f[COL_COUNT].len, &out->count) != 0)
 		return bad(why, "count", &f[COL_COUNT]);
-	if (f[COL_NAME].s != NULL && sensor_name_check(f[COL_NAME].s, f[COL_NAME].len, why) != 0)
-		return -1;
 	out->name = f[COL_NAME].s ? f[COL_NAME].s : "";
 	out->name_len = f[COL_NAME].s ? f[COL_NAME].len : 0;
-	return 0;
+	return row_name(out->sensor_id, out->name, out->name_len,
+	    &out->namehash, why);
 }
