@@ -30,6 +30,10 @@ LIB_OBJ	:= $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT	:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
+# Plain "make" builds the tools, whatever an included file defines first
+# (the .d file fuzz.mk includes once made itself the default).
+.DEFAULT_GOAL := all
+
 # A tool may add libraries in tools/NAME/tool.mk: NAME_LDLIBS = -lcurl
 $(foreach t,$(TOOLS),$(eval $(t)_LDLIBS :=))
 -include $(wildcard tools/*/tool.mk)

@@ -1,11 +1,22 @@
 /*
  * RFC 4180 CSV reader. Input goes through one buffer that grows only to
- * hold one record; fields point into it. A record is always parsed from
- * its first byte: when the data ends inside it, the reader reads more and
- * starts the record over, so the scan keeps no state between calls and
- * the hot loop stays small. Parsing writes nothing until the record is
- * complete (a rescan must see the raw bytes); only then are doubled
- * quotes removed and a NUL written after each field.
+ * hold one record; fields point into it.
+ *
+ * Two parsers. The fast one first makes bit masks of the whole buffer,
+ * 64 bytes a word (AVX2, SSE2 or bytes): delimiters, LFs, quotes, CRs,
+ * NULs; quotes are paired with a prefix XOR, so a delimiter inside
+ * quotes is known for what it is. A plain record (one line; quotes only
+ * around whole fields; no CR but CRLF's, no NUL) is then cut at the set
+ * bits, a few instructions a field with no chain of loads between
+ * fields. Anything else goes to the careful one, which has the last
+ * word: it scans byte by byte (SIMD-assisted) and knows every error.
+ *
+ * A record is always parsed from its first byte: when the data ends
+ * inside it, the reader reads more and starts the record over, so the
+ * scan keeps no state between calls and the hot loop stays small.
+ * Parsing writes nothing until the record is complete (a rescan must see
+ * the raw bytes); only then are doubled quotes removed and a NUL written
+ * after each field.
  *
  * The dialect is libcsv's with CSV_STRICT | CSV_STRICT_FINI and no space
  * trimming (tests/unit/test_csvread.c checks this against libcsv).
@@ -17,6 +28,10 @@
 #if defined(__SSE2__) && defined(__GNUC__) && !defined(CSVREAD_NO_SIMD)
 #define CSV_SIMD	1
 #include <emmintrin.h>
+#if defined(__x86_64__) && !defined(CSVREAD_NO_AVX2)
+#define CSV_AVX2	1
+#include <immintrin.h>
+#endif
 #endif
 
 #include "csvread.h"
@@ -24,11 +39,33 @@
 #include "xalloc.h"
 
 #define BUF_SIZE	(256 * 1024)
-#define BUF_PAD		32	/* the NUL sentinel and 16-byte loads past it */
+#define BUF_PAD		64	/* the NUL sentinel and the loads past it */
 /* Bounded memory: an unbalanced quote must not swallow a whole file. */
 #define RECORD_MAX	(16 * 1024 * 1024)
 
-enum { P_NEED, P_RECORD, P_ERROR };
+enum { P_NEED, P_RECORD, P_ERROR, P_SLOW };
+
+#define RAW_CHUNK	64	/* words whose raw masks are made at once */
+
+/*
+ * What the fast path knows of a 64-byte word of the buffer: bit i is
+ * byte 64 * w + i. Quotes are matched over the whole buffer (it starts
+ * at a record), so delimiters inside quoted fields are no field ends.
+ */
+struct csv_word {
+	uint64_t	 term;	/* field ends: delimiters, LFs, the CR of CRLF */
+	uint64_t	 lf;	/* record ends: LFs */
+	uint64_t	 open;	/* opening quotes: quoted fields start here */
+	uint64_t	 slow;	/* for parse(): CR, NUL, LF inside quotes,
+				   a quote that is not at a field's edge */
+};
+
+/* Bits of the delimiter, '"', LF, CR and NUL in a 64-byte word. */
+struct raw { uint64_t d, q, lf, cr, nul; };
+
+/* The raw masks of the nw words at p. */
+typedef void raw_fn(const unsigned char *p, size_t nw, unsigned char delim,
+    struct raw *out);
 
 struct csv_reader {
 	unsigned char	*buf;		/* cap + BUF_PAD bytes */
@@ -44,6 +81,10 @@ struct csv_reader {
 	const char	*error;
 	struct csv_field *fields;
 	size_t		 nalloc;
+	struct csv_word	*words;		/* of [0, end], when masked */
+	size_t		 wordcap;
+	int		 masked;
+	raw_fn		*raw;		/* SSE2, AVX2 or bytes */
 	csv_read_fn	*rd;
 	void		*ctx;
 #ifndef CSV_SIMD
@@ -90,6 +131,8 @@ scan(const struct csv_reader *r, unsigned char *p, unsigned char d)
 }
 #endif
 
+static raw_fn	*raw_pick(void);
+
 struct csv_reader *
 csv_reader_new(csv_read_fn *rd, void *ctx, char delim)
 {
@@ -100,6 +143,7 @@ csv_reader_new(csv_read_fn *rd, void *ctx, char delim)
 	r = xcalloc(1, sizeof(*r));
 	r->rd = rd;
 	r->ctx = ctx;
+	r->raw = raw_pick();
 	r->delim = (unsigned char)delim;
 	r->cap = BUF_SIZE;
 	r->buf = xmalloc(r->cap + BUF_PAD);
@@ -113,6 +157,7 @@ csv_reader_free(struct csv_reader *r)
 	if (r == NULL)
 		return;
 	free(r->buf);
+	free(r->words);
 	free(r->fields);
 	free(r);
 }
@@ -190,6 +235,7 @@ fill(struct csv_reader *r, size_t want)
 	}
 	/* The sentinel, and defined bytes for the loads that pass it. */
 	memset(r->buf + r->end, 0, BUF_PAD);
+	r->masked = 0;
 }
 
 static int	 skip_blank(struct csv_reader *);
@@ -341,15 +387,262 @@ finish(struct csv_field *f, size_t n, int dq)
 	}
 }
 
+/* Room for at least want fields. */
+static void
+grow_fields(struct csv_reader *r, size_t want)
+{
+	size_t n = r->nalloc > 0 ? r->nalloc : 32;
+
+	while (n < want)
+		n *= 2;
+	r->fields = xreallocarray(r->fields, n, sizeof(*r->fields));
+	r->nalloc = n;
+}
+
 static struct csv_field *
 slot(struct csv_reader *r, size_t n)
 {
-	if (n == r->nalloc) {
-		r->nalloc = r->nalloc > 0 ? 2 * r->nalloc : 32;
-		r->fields = xreallocarray(r->fields, r->nalloc,
-		    sizeof(*r->fields));
-	}
+	if (n == r->nalloc)
+		grow_fields(r, n + 1);
 	return &r->fields[n];
+}
+
+/* --- the fast path ----------------------------------------------------- */
+
+#ifdef CSV_SIMD
+static void
+raw_sse2(const unsigned char *p, size_t nw, unsigned char delim,
+    struct raw *m)
+{
+	const __m128i vd = _mm_set1_epi8((char)delim), vq = _mm_set1_epi8('"');
+	const __m128i vl = _mm_set1_epi8('\n'), vc = _mm_set1_epi8('\r');
+	const __m128i vz = _mm_setzero_si128();
+	__m128i v;
+	int k;
+
+	for (; nw > 0; nw--, p += 64, m++) {
+		memset(m, 0, sizeof(*m));
+		for (k = 0; k < 64; k += 16) {
+			v = _mm_loadu_si128((const __m128i *)(const void *)(p + k));
+			m->d |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(v, vd)) << k;
+			m->q |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(v, vq)) << k;
+			m->lf |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(v, vl)) << k;
+			m->cr |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(v, vc)) << k;
+			m->nul |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			    _mm_cmpeq_epi8(v, vz)) << k;
+		}
+	}
+}
+
+#ifdef CSV_AVX2
+/* The same 32 bytes at a time, on CPUs that have AVX2. */
+#define MASK32(v, c)	((uint64_t)(uint32_t)_mm256_movemask_epi8( \
+			    _mm256_cmpeq_epi8((v), (c))))
+__attribute__((target("avx2"))) static void
+raw_avx2(const unsigned char *p, size_t nw, unsigned char delim,
+    struct raw *m)
+{
+	const __m256i vd = _mm256_set1_epi8((char)delim);
+	const __m256i vq = _mm256_set1_epi8('"');
+	const __m256i vl = _mm256_set1_epi8('\n');
+	const __m256i vc = _mm256_set1_epi8('\r');
+	const __m256i vz = _mm256_setzero_si256();
+	__m256i lo, hi;
+
+	for (; nw > 0; nw--, p += 64, m++) {
+		lo = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		hi = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+		m->d = MASK32(lo, vd) | MASK32(hi, vd) << 32;
+		m->q = MASK32(lo, vq) | MASK32(hi, vq) << 32;
+		m->lf = MASK32(lo, vl) | MASK32(hi, vl) << 32;
+		m->cr = MASK32(lo, vc) | MASK32(hi, vc) << 32;
+		m->nul = MASK32(lo, vz) | MASK32(hi, vz) << 32;
+	}
+}
+#endif
+#endif
+
+/* A byte at a time, where there is no SIMD. */
+static void
+raw_bytes(const unsigned char *p, size_t nw, unsigned char delim,
+    struct raw *m)
+{
+	int i;
+
+	for (; nw > 0; nw--, p += 64, m++) {
+		memset(m, 0, sizeof(*m));
+		for (i = 0; i < 64; i++) {
+			m->d |= (uint64_t)(p[i] == delim) << i;
+			m->q |= (uint64_t)(p[i] == '"') << i;
+			m->lf |= (uint64_t)(p[i] == '\n') << i;
+			m->cr |= (uint64_t)(p[i] == '\r') << i;
+			m->nul |= (uint64_t)(p[i] == 0) << i;
+		}
+	}
+}
+
+/*
+ * The best the CPU has. PED_CSV_SIMD=sse2 or bytes picks a lesser one,
+ * so the tests can compare them all.
+ */
+static raw_fn *
+raw_pick(void)
+{
+	const char *want = getenv("PED_CSV_SIMD");
+
+	if (want != NULL && strcmp(want, "bytes") == 0)
+		return raw_bytes;
+#ifdef CSV_SIMD
+#ifdef CSV_AVX2
+	if ((want == NULL || strcmp(want, "sse2") != 0) &&
+	    __builtin_cpu_supports("avx2"))
+		return raw_avx2;
+#endif
+	return raw_sse2;
+#else
+	return raw_bytes;
+#endif
+}
+
+/* Bit i of the result: the parity of bits 0..i of x. */
+static inline uint64_t
+prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/*
+ * Fills r->words for [0, end]. A word's slow bits need the next word's
+ * field ends (is a closing quote followed by one?), so each word is
+ * finished when the next one is known.
+ */
+static void
+compute_words(struct csv_reader *r)
+{
+	size_t w, nw = r->end / 64 + 1, k = RAW_CHUNK;
+	uint64_t inq, carry = 0, lf_next, prev_ends = 1, close = 0, pend = 0;
+	uint64_t crlf, crlf_top = 0, ends;
+	struct raw raw[RAW_CHUNK + 1], m, next;
+	struct csv_word *cw;
+
+	if (nw > r->wordcap) {
+		r->wordcap = (r->cap + BUF_PAD) / 64 + 1;
+		r->words = xreallocarray(r->words, r->wordcap,
+		    sizeof(*r->words));
+	}
+	cw = r->words;
+	r->raw(r->buf, 1, r->delim, &raw[RAW_CHUNK]);
+	for (w = 0; w < nw; w++, k++) {
+		/* Raw masks a chunk at a time; raw[k] is word w. */
+		if (k == RAW_CHUNK) {
+			raw[0] = raw[RAW_CHUNK];
+			if (w + 1 < nw)
+				r->raw(r->buf + 64 * (w + 1), nw - w - 1 <
+				    RAW_CHUNK ? nw - w - 1 : RAW_CHUNK,
+				    r->delim, &raw[1]);
+			k = 0;
+		}
+		m = raw[k];
+		if (w + 1 < nw)
+			next = raw[k + 1];
+		else
+			memset(&next, 0, sizeof(next));
+		inq = prefix_xor(m.q) ^ carry;
+		carry = (uint64_t)((int64_t)inq >> 63);
+		/* A CR just before an LF, outside quotes, ends the field. */
+		lf_next = m.lf >> 1 | next.lf << 63;
+		crlf = m.cr & lf_next & ~inq;
+		cw[w].lf = m.lf & ~inq;
+		cw[w].term = (m.d | (m.lf & ~(crlf << 1 | crlf_top)) | crlf) &
+		    ~inq;
+		crlf_top = crlf >> 63;
+		cw[w].open = m.q & inq;
+		ends = cw[w].term | cw[w].lf;
+		/* The previous word's closing quotes, now that its next
+		 * byte's bit is known. */
+		if (w > 0)
+			cw[w - 1].slow = pend | (close & ~(cw[w - 1].term >> 1 |
+			    cw[w].term << 63));
+		close = m.q & ~inq;
+		pend = (m.cr & ~crlf) | m.nul | (m.lf & inq) |
+		    (cw[w].open & ~(ends << 1 | prev_ends));
+		prev_ends = ends >> 63;
+	}
+	cw[nw - 1].slow = pend | (close & ~(cw[nw - 1].term >> 1));
+	r->masked = 1;
+}
+
+/*
+ * The record at pos when it is plain: one line, without CR (but for
+ * CRLF), NUL, or a quote other than those around whole fields, and
+ * complete in the buffer. P_SLOW: leave it to parse().
+ */
+static int
+parse_fast(struct csv_reader *r, size_t *nfields)
+{
+	const struct csv_word *cw = r->words;
+	size_t s = r->pos, w = s / 64, last, fs, pos, n = 0;
+	uint64_t from = ~(uint64_t)0 << (s % 64), t, cut = 0, upto, quoted;
+	struct csv_field *f;
+	char *b = (char *)r->buf;
+	size_t q;
+
+	/* First the whole record is checked: nothing is written before. */
+	for (last = w;; last++, from = ~(uint64_t)0) {
+		if ((cut = cw[last].lf & from) != 0) {
+			cut &= -cut;
+			if (cw[last].slow & from & (cut | (cut - 1)))
+				return P_SLOW;
+			break;
+		}
+		if (cw[last].slow & from)
+			return P_SLOW;
+	}
+	quoted = 0;
+	for (t = w; t <= last; t++)
+		quoted |= cw[t].open;
+	from = ~(uint64_t)0 << (s % 64);
+	for (fs = s; w <= last; w++, from = ~(uint64_t)0) {
+		upto = w == last ? cut | (cut - 1) : ~(uint64_t)0;
+		t = cw[w].term & from & upto;
+		if (r->nalloc - n < 64)
+			grow_fields(r, n + 64);
+		f = r->fields + n;
+		if (quoted == 0) {	/* the usual row: no quote at all */
+			for (; t != 0; t &= t - 1, f++) {
+				pos = 64 * w + (size_t)__builtin_ctzll(t);
+				f->s = b + fs;
+				f->len = pos - fs;
+				b[pos] = '\0';
+				fs = pos + 1;
+			}
+		} else {
+			for (; t != 0; t &= t - 1, f++) {
+				pos = 64 * w + (size_t)__builtin_ctzll(t);
+				q = cw[fs / 64].open >> (fs % 64) & 1;
+				f->s = b + fs + q;
+				f->len = pos - fs - 2 * q;
+				b[pos - q] = '\0';
+				fs = pos + 1;
+			}
+		}
+		n = (size_t)(f - r->fields);
+	}
+	*nfields = n;
+	r->rec_line = r->line++;
+	r->after_cr = 0;
+	r->pos = 64 * last + (size_t)__builtin_ctzll(cut) + 1;
+	return P_RECORD;
 }
 
 /*
@@ -408,6 +701,7 @@ csv_reader_next(struct csv_reader *r, struct csv_field **fields,
     size_t *nfields)
 {
 	size_t n;
+	int rc;
 
 	if (r->error != NULL)
 		return -1;
@@ -420,7 +714,12 @@ csv_reader_next(struct csv_reader *r, struct csv_field **fields,
 			fill(r, 1);
 			continue;
 		}
-		switch (parse(r, &n)) {
+		if (!r->masked)
+			compute_words(r);
+		rc = parse_fast(r, &n);
+		if (rc == P_SLOW)
+			rc = parse(r, &n);
+		switch (rc) {
 		case P_RECORD:
 			*fields = r->fields;
 			*nfields = n;
