@@ -529,10 +529,11 @@ prefix_xor(uint64_t x)
 static void
 compute_words(struct csv_reader *r)
 {
-	size_t w, nw = r->end / 64 + 1, k = RAW_CHUNK;
+	size_t w, w0, k, cnt, nw = r->end / 64 + 1;
 	uint64_t inq, carry = 0, lf_next, prev_ends = 1, close = 0, pend = 0;
 	uint64_t crlf, crlf_top = 0, ends;
-	struct raw raw[RAW_CHUNK + 1], m, next;
+	struct raw raw[RAW_CHUNK + 1];
+	const struct raw *m;
 	struct csv_word *cw;
 
 	if (nw > r->wordcap) {
@@ -541,42 +542,39 @@ compute_words(struct csv_reader *r)
 		    sizeof(*r->words));
 	}
 	cw = r->words;
-	r->raw(r->buf, 1, r->delim, &raw[RAW_CHUNK]);
-	for (w = 0; w < nw; w++, k++) {
-		/* Raw masks a chunk at a time; raw[k] is word w. */
-		if (k == RAW_CHUNK) {
-			raw[0] = raw[RAW_CHUNK];
-			if (w + 1 < nw)
-				r->raw(r->buf + 64 * (w + 1), nw - w - 1 <
-				    RAW_CHUNK ? nw - w - 1 : RAW_CHUNK,
-				    r->delim, &raw[1]);
-			k = 0;
+	for (w0 = 0; w0 < nw; w0 += cnt) {
+		/* A chunk's raw masks, and the next word's (or none). */
+		cnt = nw - w0 < RAW_CHUNK ? nw - w0 : RAW_CHUNK;
+		if (w0 + cnt < nw)
+			r->raw(r->buf + 64 * w0, cnt + 1, r->delim, raw);
+		else {
+			r->raw(r->buf + 64 * w0, cnt, r->delim, raw);
+			memset(&raw[cnt], 0, sizeof(raw[cnt]));
 		}
-		m = raw[k];
-		if (w + 1 < nw)
-			next = raw[k + 1];
-		else
-			memset(&next, 0, sizeof(next));
-		inq = prefix_xor(m.q) ^ carry;
-		carry = (uint64_t)((int64_t)inq >> 63);
-		/* A CR just before an LF, outside quotes, ends the field. */
-		lf_next = m.lf >> 1 | next.lf << 63;
-		crlf = m.cr & lf_next & ~inq;
-		cw[w].lf = m.lf & ~inq;
-		cw[w].term = (m.d | (m.lf & ~(crlf << 1 | crlf_top)) | crlf) &
-		    ~inq;
-		crlf_top = crlf >> 63;
-		cw[w].open = m.q & inq;
-		ends = cw[w].term | cw[w].lf;
-		/* The previous word's closing quotes, now that its next
-		 * byte's bit is known. */
-		if (w > 0)
-			cw[w - 1].slow = pend | (close & ~(cw[w - 1].term >> 1 |
-			    cw[w].term << 63));
-		close = m.q & ~inq;
-		pend = (m.cr & ~crlf) | m.nul | (m.lf & inq) |
-		    (cw[w].open & ~(ends << 1 | prev_ends));
-		prev_ends = ends >> 63;
+		for (k = 0, m = raw; k < cnt; k++, m++) {
+			w = w0 + k;
+			inq = prefix_xor(m->q) ^ carry;
+			carry = (uint64_t)((int64_t)inq >> 63);
+			/* A CR just before an LF, outside quotes, ends the
+			 * field. */
+			lf_next = m->lf >> 1 | m[1].lf << 63;
+			crlf = m->cr & lf_next & ~inq;
+			cw[w].lf = m->lf & ~inq;
+			cw[w].term = (m->d | (m->lf & ~(crlf << 1 | crlf_top)) |
+			    crlf) & ~inq;
+			crlf_top = crlf >> 63;
+			cw[w].open = m->q & inq;
+			ends = cw[w].term | cw[w].lf;
+			/* The previous word's closing quotes, now that its
+			 * next byte's bit is known. */
+			if (w > 0)
+				cw[w - 1].slow = pend | (close &
+				    ~(cw[w - 1].term >> 1 | cw[w].term << 63));
+			close = m->q & ~inq;
+			pend = (m->cr & ~crlf) | m->nul | (m->lf & inq) |
+			    (cw[w].open & ~(ends << 1 | prev_ends));
+			prev_ends = ends >> 63;
+		}
 	}
 	cw[nw - 1].slow = pend | (close & ~(cw[nw - 1].term >> 1));
 	r->masked = 1;

@@ -80,7 +80,7 @@ emit_free(struct emitter *e)
 	free(e);
 }
 
-/* Appends v in decimal, two digits a division. */
+/* Appends v in decimal, two digits a division, straight into place. */
 static char *
 put_u64(char *p, uint64_t v)
 {
@@ -89,21 +89,22 @@ put_u64(char *p, uint64_t v)
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "93949596979899";
-	char buf[20], *q = buf + sizeof(buf);
-	size_t n;
+	uint64_t t;
+	size_t n = 1;
+	char *q;
 
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	q = p + n;
 	while (v >= 100) {
 		q -= 2;
 		memcpy(q, pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
-	if (v >= 10) {
-		q -= 2;
-		memcpy(q, pairs + 2 * v, 2);
-	} else
-		*--q = (char)('0' + v);
-	n = (size_t)(buf + sizeof(buf) - q);
-	memcpy(p, q, n);
+	if (v >= 10)
+		memcpy(q - 2, pairs + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
 	return p + n;
 }
 

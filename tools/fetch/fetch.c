@@ -500,9 +500,14 @@ run_csv(struct fetch *f)
 	struct row row;
 	size_t n, len;
 	char why[WHY_SIZE], text[VERBATIM_MAX + 8];
-	int c, rc;
+	int c, rc, used[NCOLS], nused = 0, i;
 
 	csv_header(f, r, &m);
+	/* The columns this header has; the others stay NULL in every row. */
+	memset(row.f, 0, sizeof(row.f));
+	for (c = 0; c < NCOLS; c++)
+		if (m.col[c] >= 0)
+			used[nused++] = c;
 	while ((rc = csv_reader_next(r, &fl, &n)) > 0) {
 		row.line = csv_reader_line(r);
 		if (n != m.width) {
@@ -513,10 +518,8 @@ run_csv(struct fetch *f)
 			bad_row(f, row.line, why, text, len);
 			continue;
 		}
-		for (c = 0; c < NCOLS; c++) {
-			row.f[c].s = m.col[c] >= 0 ? fl[m.col[c]].s : NULL;
-			row.f[c].len = m.col[c] >= 0 ? fl[m.col[c]].len : 0;
-		}
+		for (i = 0; i < nused; i++)
+			row.f[used[i]] = fl[m.col[used[i]]];
 		if (convert(f, &row, why) != 0) {
 			len = csv_verbatim(fl, n, csv_reader_delim(r), text);
 			bad_row(f, row.line, why, text, len);

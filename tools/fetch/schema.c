@@ -261,7 +261,8 @@ parse_count(const char *s, size_t len, uint64_t *out)
 	char digits[32];
 	size_t i, n = 0, lead;
 
-	if (memchr(s, ',', len) == NULL)
+	/* "1,234" is the shortest with a separator. */
+	if (len < 5 || memchr(s, ',', len) == NULL)
 		return parse_uint(s, len, PED_INT_MAX, out);
 	lead = (size_t)((const char *)memchr(s, ',', len) - s);
 	if (lead < 1 || lead > 3 || (len - lead) % 4 != 0)
@@ -370,7 +371,7 @@ row_name(uint64_t sensor, const char *name, size_t len, uint64_t *hash,
 {
 	struct name_memo *m = sensor < MEMO_IDS ? &memo[sensor] : NULL;
 
-	if (m != NULL && m->len == len + 1 && memcmp(m->s, name, len) == 0) {
+	if (m != NULL && m->len == len + 1 && same_bytes(m->s, name, len)) {
 		*hash = m->hash;
 		return 0;
 	}
@@ -390,13 +391,16 @@ row_convert(enum schema s, const struct row *r, struct record *out,
     char *why)
 {
 	const struct csv_field *f = r->f;
+	unsigned need;
 	int c;
 
-	for (c = 0; c < NCOLS; c++)
-		if ((required[s] & 1u << c) && f[c].s == NULL) {
+	for (need = required[s]; need != 0; need &= need - 1) {
+		c = __builtin_ctz(need);
+		if (f[c].s == NULL) {
 			snprintf(why, WHY_SIZE, "missing %s", col_labels[c]);
 			return -1;
 		}
+	}
 	if (s == SCHEMA_ODS) {
 		if (time_parse_date_hour(f[COL_DATE].s, f[COL_DATE].len,
 		    f[COL_HOUR].s, f[COL_HOUR].len, &out->period) != 0) {

@@ -332,7 +332,7 @@ time_parse_datetime(const char *s, size_t len, struct period *p)
 	static struct period lastp;
 
 	/* lastlen 0: nothing cached (an empty timestamp is no time). */
-	if (len == lastlen && len > 0 && memcmp(s, last, len) == 0) {
+	if (len == lastlen && len > 0 && same_bytes(s, last, len)) {
 		*p = lastp;
 		return 0;
 	}
