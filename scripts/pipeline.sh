@@ -167,11 +167,15 @@ for p in "${period_list[@]}"; do
 done
 
 # The tools: $PED_BIN, else beside this script in a built checkout, else PATH.
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# (Parameter expansions rather than $(...): each subshell or program this
+# script starts costs milliseconds, and a run used to start 46.)
+here=${BASH_SOURCE[0]%/*}
+[ "$here" != "${BASH_SOURCE[0]}" ] || here=.
+case $here in /*) ;; *) here=$PWD/$here ;; esac
 if [ -n "${PED_BIN:-}" ]; then
 	PATH="$PED_BIN:$PATH"
 elif [ -x "$here/../bin/ped-agg" ]; then
-	PATH="$(cd "$here/../bin" && pwd):$PATH"
+	PATH="$here/../bin:$PATH"
 fi
 for t in ped-fetch ped-agg ped-topn; do
 	command -v "$t" >/dev/null || die 1 "$t: not found (run make, or set PED_BIN)"
@@ -183,22 +187,22 @@ done
 [ $plot -eq 0 ] || command -v gnuplot >/dev/null ||
     die 1 "--plot needs gnuplot, which is not installed (Debian package gnuplot-nox)"
 
-name_of() {	# name_of PERIOD: the table's file name
-	if [ "$n" -eq 0 ]; then echo "top_all_by_$1.csv"; else echo "top${n}_by_$1.csv"; fi
+name_of() {	# name_of PERIOD: the table's file name, in $name
+	if [ "$n" -eq 0 ]; then name=top_all_by_$1.csv; else name=top${n}_by_$1.csv; fi
 }
 
 # What this run publishes, in order.
 outputs=()
-for p in "${period_list[@]}"; do outputs+=("$(name_of "$p")"); done
+for p in "${period_list[@]}"; do name_of "$p"; outputs+=("$name"); done
 [ $seed -eq 0 ] || outputs+=(top_10_daily.csv top_all_daily.csv top_10_monthly.csv top_all_monthly.csv)
 [ $keep_staged -eq 0 ] || outputs+=(staged.tsv.gz)
 if [ $plot -eq 1 ]; then
-	for p in "${period_list[@]}"; do f=$(name_of "$p"); outputs+=("${f%.csv}.svg"); done
+	for p in "${period_list[@]}"; do name_of "$p"; outputs+=("${name%.csv}.svg"); done
 fi
 
 # The output folder, locked for the whole run (fd 9): a second run on the
 # same folder waits for this one, or fails with --no-wait.
-err=$(mkdir -p -- "$outdir" 2>&1) ||
+[ -d "$outdir" ] || err=$(mkdir -p -- "$outdir" 2>&1) ||
     die 1 "$(q "$outdir"): cannot create the output folder: ${err##*: }"
 [ -d "$outdir" ] || die 1 "$(q "$outdir"): not a folder"
 # The source's stdin, for -s - (or nothing when it is closed).
@@ -432,7 +436,7 @@ if [ ${#need[@]} -ge 2 ] && [ -z "${need[hour]:-}" ] && [ -z "${need[day]:-}" ];
 	done
 	if [ $only_months -eq 1 ]; then need[month]=1; else need[day]=1; fi
 fi
-parent_of() {	# parent_of PERIOD: the node it reads, or "raw"
+parent_of() {	# parent_of PERIOD: the node it reads, or "raw", in $parent
 	local c
 	case $1 in
 	hour) set -- ;;
@@ -441,15 +445,16 @@ parent_of() {	# parent_of PERIOD: the node it reads, or "raw"
 	year | monthname) set -- month day hour ;;
 	esac
 	for c in "$@"; do
-		if [ -n "${need[$c]:-}" ]; then echo "$c"; return; fi
+		if [ -n "${need[$c]:-}" ]; then parent=$c; return; fi
 	done
-	echo raw
+	parent=raw
 }
 declare -A targets=()	# node -> its consumers (FIFOs or files), one a line
 add_target() { targets[$1]+="$2"$'\n'; }
 for p in hour day month year weekday monthname; do
 	[ -n "${need[$p]:-}" ] || continue
-	add_target "$(parent_of "$p")" "$work/in-$p"
+	parent_of "$p"
+	add_target "$parent" "$work/in-$p"
 	[ -z "${want[$p]:-}" ] || add_target "$p" "$work/topn-$p"
 done
 [ $keep_staged -eq 0 ] || add_target raw "$work/staged"
@@ -459,10 +464,24 @@ if [ $seed -eq 1 ]; then
 fi
 [ $plot -eq 0 ] || [ -z "${want[month]:-}" ] || add_target month "$work/plot-month.tsv"
 
-fifo() {	# fifo PATH: a named pipe, or one message and exit 1
-	local err
-	err=$(mkfifo -- "$1" 2>&1) ||
-	    die 1 "$(q "$1"): cannot make the named pipe: ${err##*: }; nothing written"
+# Every named pipe of the plan, made by one mkfifo: ped-fetch's stderr and
+# summary, each consumer that is a stage, and a tee's input where a node
+# has several consumers.
+make_fifos() {
+	local node t err
+	local -a fifos=("$work/fetch.err" "$work/summary") outs
+	for node in "${!targets[@]}"; do
+		outs=()
+		while IFS= read -r t; do
+			[ -z "$t" ] || outs+=("$t")
+		done <<<"${targets[$node]}"
+		for t in "${outs[@]}"; do
+			case $t in */in-* | */topn-* | */staged) fifos+=("$t") ;; esac
+		done
+		[ ${#outs[@]} -le 1 ] || fifos+=("$work/out-$node")
+	done
+	err=$(mkfifo -- "${fifos[@]}" 2>&1) ||
+	    die 1 "$(q "$work"): cannot make the named pipes: ${err##*: }; nothing written"
 }
 
 # produce NODE DESC CMD...: start CMD writing to every consumer of NODE,
@@ -474,13 +493,9 @@ produce() {
 	while IFS= read -r t; do
 		[ -z "$t" ] || outs+=("$t")
 	done <<<"${targets[$node]}"
-	for t in "${outs[@]}"; do
-		case $t in */in-* | */topn-* | */staged) fifo "$t" ;; esac
-	done
 	if [ ${#outs[@]} -eq 1 ]; then
 		start_job "$desc" "$in" "${outs[0]}" "$errp" "$@"
 	else
-		fifo "$work/out-$node"
 		start_job "$desc" "$in" "$work/out-$node" "$errp" "$@"
 		start_job "tee ($node)" "$work/out-$node" /dev/null "" tee -- "${outs[@]}"
 		for t in "${outs[@]}"; do writer_of[$t]=$((${#jobs_pid[@]} - 1)); done
@@ -503,8 +518,7 @@ END { print sum }	# always one line, maybe empty
 '
 # The summary waits in a pipe (not on a full disk) that this script holds
 # open on fd 7 (so awk's open does not block), and reads at the end.
-fifo "$work/fetch.err"
-fifo "$work/summary"
+make_fifos
 exec 7<>"$work/summary"
 start_job "ped-fetch (stderr)" "$work/fetch.err" "$work/summary" "" awk "$filter_awk"
 spare=$((${#jobs_pid[@]} - 1))
@@ -513,7 +527,7 @@ for p in hour day month year weekday monthname; do
 	[ -n "${need[$p]:-}" ] || continue
 	produce "$p" "ped-agg -b $p" "$work/in-$p" "" ped-agg -b "$p"
 	[ -z "${want[$p]:-}" ] ||
-	    start_job "ped-topn -n $n (by $p)" "$work/topn-$p" "$work/$(name_of "$p")" "" ped-topn -n "$n" --csv
+	    { name_of "$p"; start_job "ped-topn -n $n (by $p)" "$work/topn-$p" "$work/$name" "" ped-topn -n "$n" --csv; }
 done
 [ $keep_staged -eq 0 ] || start_job "gzip (staged)" "$work/staged" "$work/staged.tsv.gz" "" gzip -c
 wait_or_die
@@ -671,11 +685,11 @@ plot_all() {
 	printf '%s\n' "$chart_gp" >"$work/chart.gp" ||
 	    die 1 "cannot write the chart script; nothing written"
 	for p in "${period_list[@]}"; do
-		f=$(name_of "$p")
+		name_of "$p"; f=$name
 		start_job "awk (chart of $f)" "$work/$f" "$work/plot-$p.bars" "" awk -v last="$work/plot-$p.last" "$bars_awk"
 	done
 	if [ -n "${want[month]:-}" ]; then
-		f=$(name_of month)
+		name_of month; f=$name
 		start_job "awk (trend chart of $f)" "" "$work/plot-month.lines" "" awk -F'\t' -v tics="$work/plot-month.tics" "$trend_awk" "$work/$f" "$work/plot-month.tsv"
 	fi
 	wait_or_die
@@ -685,7 +699,7 @@ plot_all() {
 		what="Top $n sensors" reached="reached the top $n"
 	fi
 	for p in "${period_list[@]}"; do
-		f=$(name_of "$p")
+		name_of "$p"; f=$name
 		if ! rows=$(wc -l <"$work/plot-$p.bars") || ! last=$(cat -- "$work/plot-$p.last"); then
 			die 1 "cannot read the chart data of $f; nothing written"
 		fi

@@ -107,7 +107,7 @@ setup() {
 	printf '#!/bin/sh\necho "mkfifo: cannot create fifo: No space left on device" >&2\nexit 1\n' >fakebin/mkfifo
 	chmod +x fakebin/mkfifo
 	run -1 --separate-stderr env PATH="$PWD/fakebin:$PATH" "$P" -s "$SEED" -o out
-	assert_stderr --regexp '^ped-pipeline: "out/\.ped-pipeline\.[A-Za-z0-9]{6}/[a-z.-]+": cannot make the named pipe: No space left on device; nothing written$'
+	assert_stderr --regexp '^ped-pipeline: "out/\.ped-pipeline\.[A-Za-z0-9]{6}": cannot make the named pipes: No space left on device; nothing written$'
 	run ls -A out
 	assert_output ''
 }
