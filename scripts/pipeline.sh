@@ -480,7 +480,8 @@ make_fifos() {
 		done
 		[ ${#outs[@]} -le 1 ] || fifos+=("$work/out-$node")
 	done
-	err=$(mkfifo -- "${fifos[@]}" 2>&1) ||
+	# (With the folder publishing keeps the old files in: one process.)
+	err=$({ mkdir -- "$work/old" && mkfifo -- "${fifos[@]}"; } 2>&1) ||
 	    die 1 "$(q "$work"): cannot make the named pipes: ${err##*: }; nothing written"
 }
 
@@ -735,16 +736,24 @@ check_targets
 for f in "${outputs[@]}"; do
 	[ -f "$work/$f" ] || die 1 "$(q "$f") was not written; nothing written"
 done
-err=$(mkdir -- "$work/old" 2>&1) ||
-    die 1 "$(q "$work/old"): cannot make the folder: ${err##*: }; nothing written"
+# The old files, hard-linked by one ln; one by one (and copied where the
+# file system has no hard links) if that fails.
+olds=()
 for f in "${outputs[@]}"; do
-	if [ -e "$outdir/$f" ] || [ -L "$outdir/$f" ]; then
+	if [ -e "$outdir/$f" ] || [ -L "$outdir/$f" ]; then olds+=("$outdir/$f"); fi
+done
+if [ ${#olds[@]} -gt 0 ] && ! ln -P -t "$work/old" -- "${olds[@]}" 2>/dev/null; then
+	for f in "${outputs[@]}"; do
+		if [ -e "$work/old/$f" ] || [ -L "$work/old/$f" ] ||
+		    { [ ! -e "$outdir/$f" ] && [ ! -L "$outdir/$f" ]; }; then
+			continue
+		fi
 		# A hard link, or a copy where the file system has none.
 		ln -P -- "$outdir/$f" "$work/old/$f" 2>/dev/null ||
 		    err=$(cp -P --preserve=all -- "$outdir/$f" "$work/old/$f" 2>&1) ||
 		    die 1 "$(q "$outdir/$f"): cannot keep the old file: ${err##*: }; nothing written"
-	fi
-done
+	done
+fi
 publishing=1
 for f in "${outputs[@]}"; do
 	if ! err=$(mv -fT -- "$work/$f" "$outdir/$f" 2>&1); then
