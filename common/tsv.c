@@ -147,6 +147,45 @@ fast_uint(const char *s, const char *end, uint64_t *out)
 	return p;
 }
 
+/* Whether the n bytes at a and b (n <= 16) are the same, inline. */
+static int
+same_short(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+
+	if (n < 8)
+		return memcmp(a, b, n) == 0;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	memcpy(&u, a + n - 8, 8);
+	memcpy(&v, b + n - 8, 8);
+	return ((x ^ y) | (u ^ v)) == 0;
+}
+
+/*
+ * The first tab or backslash in [p, end), eight bytes at a time, or
+ * NULL: a name's end, and whether it needs unescaping, in one pass.
+ */
+static char *
+tab_or_backslash(char *p, char *end)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = ones << 7;
+	uint64_t w, t, b, m;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		t = w ^ (ones * '\t');
+		b = w ^ (ones * '\\');
+		/* The lowest flagged byte is exact (a borrow only runs up). */
+		if ((m = (((t - ones) & ~t) | ((b - ones) & ~b)) & highs) != 0)
+			return p + __builtin_ctzll(m) / 8;
+	}
+	for (; p < end; p++)
+		if (*p == '\t' || *p == '\\')
+			return p;
+	return NULL;
+}
+
 /*
  * The common case in one pass: a period like the last one, plain digits,
  * a name without NUL. Anything else goes to tsv_parse_slow(), which
@@ -159,12 +198,13 @@ tsv_parse(struct tsv_parser *tp, char *line, size_t len, int has_nul,
 	char *end = line + len, *p, *name, *tab;
 	size_t plen, nlen;
 	const char *q;
+	int escaped;
 
 	if (has_nul)
 		goto slow;
 	plen = tp->plen;
 	if (plen > 0 && plen < len && line[plen] == '\t' &&
-	    memcmp(line, tp->ptext, plen) == 0) {
+	    same_short(line, tp->ptext, plen)) {
 		rec->period_same = 1;
 	} else {
 		if ((tab = memchr(line, '\t', len)) == NULL)
@@ -184,12 +224,15 @@ tsv_parse(struct tsv_parser *tp, char *line, size_t len, int has_nul,
 	    *q != '\t')
 		goto slow;
 	name = (char *)q + 1;
-	if ((tab = memchr(name, '\t', (size_t)(end - name))) == NULL)
+	if ((tab = tab_or_backslash(name, end)) == NULL)
+		goto slow;
+	escaped = *tab == '\\';
+	if (escaped && (tab = memchr(tab, '\t', (size_t)(end - tab))) == NULL)
 		goto slow;
 	if ((q = fast_uint(tab + 1, end, &rec->count)) != end)
 		goto slow;
 	nlen = (size_t)(tab - name);
-	if (tsv_unescape(name, &nlen) != 0) {
+	if (escaped && tsv_unescape(name, &nlen) != 0) {
 		/* Every other field is fine: this is the first reason. */
 		snprintf(err, TSV_ERRSZ, "bad escape in sensor_name");
 		return -1;
