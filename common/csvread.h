@@ -17,7 +17,9 @@ struct csv_reader;
  * has more ';' than ',' outside quotes, else ','). A UTF-8 BOM at the
  * very start is skipped. delim must not be '"', CR or LF. The callback
  * may return short counts; it reports its own errors (it cannot return
- * one), e.g. by calling die_errno().
+ * one), e.g. by calling die_errno(). The environment variable
+ * PED_CSV_SIMD=sse2 or bytes makes the fast path's masks with less than
+ * the CPU offers (for tests: every way must give the same records).
  */
 struct csv_reader *csv_reader_new(csv_read_fn *rd, void *ctx, char delim);
 /*

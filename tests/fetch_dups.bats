@@ -116,6 +116,35 @@ reference() {
 	assert_stderr --partial 'duplicate hours 2 (policy sum), skipped 0, sensors 2,'
 }
 
+@test "past 512 sensors an hour (ids sharing a filter bit), every policy is exact" {
+	# 1500 sensors an hour: ids 1..1500 share their bit id % 512 with two
+	# others; repeats and conflicts are spread over them and shuffled
+	# within each hour. (Each hour's keys were once scanned in full on
+	# every filter hit: quadratic in sensors.)
+	python3 - "$BATS_TEST_TMPDIR/in.csv" <<-'EOF'
+	import random, sys
+	random.seed(11)
+	with open(sys.argv[1], "w") as f:
+	    f.write("Date_Time,Sensor_ID,Hourly_Counts\n")
+	    for h in range(6):
+	        rows = []
+	        for s in range(1, 1501):
+	            for _ in range(random.choice([1] * 8 + [2, 3])):
+	                rows.append((s, random.randrange(3)))
+	        random.shuffle(rows)
+	        for s, c in rows:
+	            f.write(f"2019-11-01T{h:02d}:00:00,{s},{c}\n")
+	EOF
+	local p
+	for p in first last max sum; do
+		reference "$p" "$BATS_TEST_TMPDIR/in.csv" > "$BATS_TEST_TMPDIR/want"
+		ped-fetch -q --duplicates "$p" "$BATS_TEST_TMPDIR/in.csv" > "$BATS_TEST_TMPDIR/got"
+		cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	done
+	run -65 --separate-stderr ped-fetch --duplicates error "$BATS_TEST_TMPDIR/in.csv"
+	assert_stderr --regexp 'in\.csv:[0-9]+: '
+}
+
 @test "a sum too large for a count is bad data" {
 	printf '%s\n' 'Date_Time,Sensor_ID,Hourly_Counts' \
 	    '2019-11-01T17:00:00,1,9223372036854775807' '2019-11-01T17:00:00,1,1' \

@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: common/csvread.c against libcsv in the same dialect
  * (see tests/unit/test_csvread.c). The first input byte picks the
- * delimiter (or detection) and the read-chunk sizes; the rest is the
- * document. Any difference in records, fields or verdict aborts.
+ * delimiter (or detection), the read-chunk sizes and the fast path's
+ * mask maker (PED_CSV_SIMD); the rest is the document. Any difference in
+ * records, fields or verdict aborts.
  * Built and run by make fuzz (needs clang); make test replays the seeds.
  */
 #include <csv.h>
@@ -151,12 +152,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char delims[] = { 0, ',', ';', '\t' };
 	static const size_t chunks[] = { 0, 1, 7, 1 << 20 };
+	static const char *const makers[] = { "best", "sse2", "bytes", "best" };
 	struct sbuf a = { 0 }, b = { 0 };
 	char delim, used;
 	int oka, okb;
 
 	if (size < 1)
 		return 0;
+	setenv("PED_CSV_SIMD", makers[(data[0] >> 4) & 3], 1);
 	delim = delims[data[0] & 3];
 	oka = ours(data + 1, size - 1, delim, chunks[(data[0] >> 2) & 3], &a,
 	    &used);

@@ -20,6 +20,8 @@
  * OUT_SIZE bytes: per-field stdio calls cost a third of the run time.
  */
 #define OUT_SIZE	65536
+/* Sensor ids counted in a bitmap; larger ones in a table. */
+#define SMALL_IDS	4096
 /* The longest row but for its name. */
 #define ROW_MAX		(PERIOD_BUFSZ + 2 * 21 + 4)
 
@@ -28,7 +30,7 @@ struct emitter {
 	size_t			 outlen;
 	struct dups		*dups;
 	enum dup_policy		 policy;
-	uint64_t		 smallids[8];	/* sensor ids below 512 */
+	uint64_t		 smallids[SMALL_IDS / 64];	/* ids below */
 	struct htab		 bigids;	/* the others */
 	unsigned long long	 rows, nsensors;
 	struct period		 first, last;
@@ -153,7 +155,7 @@ count_row(struct emitter *e, const struct period *p, uint64_t sensor,
 {
 	int isnew;
 
-	if (sensor < 512) {
+	if (sensor < SMALL_IDS) {
 		if (!(e->smallids[sensor / 64] & 1ull << (sensor % 64))) {
 			e->smallids[sensor / 64] |= 1ull << (sensor % 64);
 			e->nsensors++;

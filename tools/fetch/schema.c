@@ -355,7 +355,7 @@ nul:
  * name of each small id is kept with its hash, so a repeat costs one
  * memcmp instead of the UTF-8 check and the hash.
  */
-#define MEMO_IDS	512
+#define MEMO_IDS	4096
 #define MEMO_NAME	64
 
 static struct name_memo {
