@@ -812,31 +812,31 @@ TEST(differential_random)
  */
 TEST(word_edges)
 {
-	static const char *const tails[] = {
-		"a,\"b,c\",d\r\ne,f\r\n",
-		"\"x\"\"y\",z\n1,2\n",
-		"q,\"multi\nline\",r\n3,4\n",
-		"p\rq,r\n",
-		"a,b\"c,d\n",
-		"\"a\"b,c\n",
-		"n,\0,m\n1,2\n",
-		"\"\",\"\"\r\n\"\"\n",
-		"a,b",
-		"\"open,",
+#define TAIL(s)	{ s, sizeof(s) - 1 }	/* sizeof: one holds a NUL */
+	static const struct { const char *s; size_t len; } tails[] = {
+		TAIL("a,\"b,c\",d\r\ne,f\r\n"),
+		TAIL("\"x\"\"y\",z\n1,2\n"),
+		TAIL("q,\"multi\nline\",r\n3,4\n"),
+		TAIL("p\rq,r\n"),
+		TAIL("a,b\"c,d\n"),
+		TAIL("\"a\"b,c\n"),
+		TAIL("n,\0,m\n1,2\n"),
+		TAIL("\"\",\"\"\r\n\"\"\n"),
+		TAIL("a,b"),
+		TAIL("\"open,"),
 	};
+#undef TAIL
 	char doc[512];
-	size_t pad, t, len, tl;
+	size_t pad, t, len;
 	int rej;
 
 	for (t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
-		/* tails[6] holds a NUL: its length is counted by hand. */
-		tl = t == 6 ? 13 : strlen(tails[t]);
 		for (pad = 0; pad < 200; pad++) {
 			memset(doc, 'x', pad);
 			if (pad > 1)
 				doc[pad - 1] = '\n';
-			memcpy(doc + pad, tails[t], tl);
-			len = pad + tl;
+			memcpy(doc + pad, tails[t].s, tails[t].len);
+			len = pad + tails[t].len;
 			if (!same_as_libcsv(doc, len, ',', pad, &rej))
 				printf("# tail %zu pad %zu differs\n", t, pad);
 			CHECK(same_as_libcsv(doc, len, ',', pad, &rej));
