@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "err.h"
 #include "num.h"
 #include "quote.h"
@@ -147,21 +148,6 @@ fast_uint(const char *s, const char *end, uint64_t *out)
 	return p;
 }
 
-/* Whether the n bytes at a and b (n <= 16) are the same, inline. */
-static int
-same_short(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y, u, v;
-
-	if (n < 8)
-		return memcmp(a, b, n) == 0;
-	memcpy(&x, a, 8);
-	memcpy(&y, b, 8);
-	memcpy(&u, a + n - 8, 8);
-	memcpy(&v, b + n - 8, 8);
-	return ((x ^ y) | (u ^ v)) == 0;
-}
-
 /*
  * The first tab or backslash in [p, end), eight bytes at a time, or
  * NULL: a name's end, and whether it needs unescaping, in one pass.
@@ -204,7 +190,7 @@ tsv_parse(struct tsv_parser *tp, char *line, size_t len, int has_nul,
 		goto slow;
 	plen = tp->plen;
 	if (plen > 0 && plen < len && line[plen] == '\t' &&
-	    same_short(line, tp->ptext, plen)) {
+	    same_bytes(line, tp->ptext, plen)) {
 		rec->period_same = 1;
 	} else {
 		if ((tab = memchr(line, '\t', len)) == NULL)

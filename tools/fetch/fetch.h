@@ -8,10 +8,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "bytes.h"
 #include "csvread.h"
 #include "period.h"
 #include "source.h"
@@ -186,33 +186,5 @@ unsigned long long locations_unknown(const struct locations *l);
 const char	*locations_source(const struct locations *l);
 size_t		 locations_count(const struct locations *l);
 void		 locations_free(struct locations *l);
-
-/*
- * Whether the len bytes at a and b are the same: the hot path's memo
- * checks (a timestamp, a name), short enough that eight bytes at a time
- * inline beats a call to memcmp.
- */
-static inline int
-same_bytes(const char *a, const char *b, size_t len)
-{
-	uint64_t x, y;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return 0;
-	}
-	if (len >= 8 && i < len) {	/* the last eight again */
-		memcpy(&x, a + len - 8, 8);
-		memcpy(&y, b + len - 8, 8);
-		return x == y;
-	}
-	for (; i < len; i++)
-		if (a[i] != b[i])
-			return 0;
-	return 1;
-}
 
 #endif
